@@ -1,0 +1,225 @@
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from registry.models import ChineseNamed, Sourced
+
+
+class Body(Sourced):
+    """A governing body of the alliance: a committee, the council or the secretariat."""
+
+    class Kind(models.TextChoices):
+        GUIDANCE = "guidance", _("guidance committee")
+        ADVISORY = "advisory", _("advisory committee")
+        EXPERT = "expert", _("expert committee")
+        COUNCIL = "council", _("council")
+        SECRETARIAT = "secretariat", _("secretariat")
+        OTHER = "other", _("other")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    slug = models.SlugField(_("slug"), unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.OTHER)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("body")
+        verbose_name_plural = _("bodies")
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Position(Sourced):
+    """An office in a body, or in the alliance itself when it belongs to no body."""
+
+    body = models.ForeignKey(
+        Body,
+        models.PROTECT,
+        verbose_name=_("body"),
+        null=True,
+        blank=True,
+        related_name="positions",
+        help_text=_("Empty for an office of the alliance as a whole, such as honorary chairman."),
+    )
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    rank = models.PositiveSmallIntegerField(_("rank"), default=10, help_text=_("Lower ranks are listed first."))
+    seats = models.PositiveSmallIntegerField(_("seats"), default=1)
+
+    class Meta:
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        ordering = ["body__order", "rank", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["body", "name"], name="governance_position_unique_in_body"),
+            models.UniqueConstraint(
+                fields=["name"], condition=Q(body__isnull=True), name="governance_position_unique_in_alliance"
+            ),
+            models.CheckConstraint(condition=Q(seats__gte=1), name="governance_position_has_a_seat"),
+        ]
+
+    def __str__(self):
+        return f"{self.body.name}{self.name}" if self.body_id else self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.terms.exclude(exclusive=self.is_single_seat).update(exclusive=self.is_single_seat)
+
+    def clean(self):
+        if self.pk and self.is_single_seat:
+            terms = list(self.terms.order_by("started_on"))
+            for earlier, later in zip(terms, terms[1:], strict=False):
+                if earlier.ended_on is None or earlier.ended_on > later.started_on:
+                    raise ValidationError(
+                        {
+                            "seats": _("%(a)s and %(b)s overlap: end one before making this a single seat.")
+                            % {"a": earlier, "b": later}
+                        }
+                    )
+
+    @property
+    def is_single_seat(self) -> bool:
+        return self.seats == 1
+
+
+class Person(ChineseNamed, Sourced):
+    """Someone who holds or has held an office in the alliance."""
+
+    description = models.TextField(_("description"), blank=True)
+
+    unique_name = False  # Two people may share a name.
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["pinyin", "name"]
+
+
+class TermQuerySet(models.QuerySet):
+    def current(self, on: datetime.date | None = None):
+        """Terms held on a date (today by default): who held what on that day."""
+        on = on or timezone.localdate()
+        return self.filter(started_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
+
+    def past(self, on: datetime.date | None = None):
+        return self.filter(ended_on__lte=on or timezone.localdate())
+
+    def overlapping(self, start: datetime.date, end: datetime.date | None):
+        """Terms sharing at least one day with [start, end); an open end runs for ever."""
+        terms = self.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=start))
+        return terms.filter(started_on__lt=end) if end else terms
+
+
+class Term(Sourced):
+    """A person or organisation holding a position from one date to another.
+
+    ``ended_on`` is the day the term ended: a successor may start that same day.
+    """
+
+    position = models.ForeignKey(Position, models.PROTECT, verbose_name=_("position"), related_name="terms")
+    person = models.ForeignKey(
+        Person, models.PROTECT, verbose_name=_("person"), null=True, blank=True, related_name="terms"
+    )
+    organisation = models.ForeignKey(
+        "members.Organisation",
+        models.PROTECT,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        related_name="terms",
+        help_text=_("For a position an organisation holds, such as the secretariat's host."),
+    )
+    title = models.CharField(
+        _("held as"), max_length=200, blank=True, help_text=_("The holder's title at the time, e.g. 工信部副部長.")
+    )
+    title_en = models.CharField(_("held as (English)"), max_length=200, blank=True)
+    affiliation = models.ForeignKey(
+        "members.Organisation",
+        models.PROTECT,
+        verbose_name=_("affiliation"),
+        null=True,
+        blank=True,
+        related_name="affiliated_terms",
+        help_text=_("The organisation the title belongs to."),
+    )
+    started_on = models.DateField(_("started on"))
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    exclusive = models.BooleanField(
+        editable=False, default=True, help_text=_("Copied from the position: a single seat admits no overlap.")
+    )
+
+    objects = TermQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("term")
+        verbose_name_plural = _("terms")
+        ordering = ["position__body__order", "position__rank", "-started_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="governance_term_ends_after_start",
+                violation_error_message=_("A term cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(person__isnull=False, organisation__isnull=True)
+                | Q(person__isnull=True, organisation__isnull=False),
+                name="governance_term_has_one_holder",
+                violation_error_message=_("A term is held by a person or by an organisation, not both nor neither."),
+            ),
+        ]
+        # On PostgreSQL, migration 0002 adds governance_term_single_seat_no_overlap, an exclusion constraint.
+
+    def __str__(self):
+        return f"{self.holder} · {self.position}"
+
+    def save(self, *args, **kwargs):
+        self.exclusive = self.position.is_single_seat
+        super().save(*args, **kwargs)
+
+    @property
+    def holder(self):
+        return self.person or self.organisation
+
+    @property
+    def is_current(self) -> bool:
+        today = timezone.localdate()
+        return self.started_on <= today and (self.ended_on is None or self.ended_on > today)
+
+    def clean(self):
+        errors = {}
+        if (self.person_id is None) == (self.organisation_id is None):
+            errors["person"] = _("Choose a person or an organisation as the holder, not both nor neither.")
+        if self.started_on and self.ended_on and self.ended_on < self.started_on:
+            errors["ended_on"] = _("A term cannot end before it starts.")
+        if not errors and self.position_id and self.started_on:
+            errors.update(self._seat_errors())
+        if errors:
+            raise ValidationError(errors)
+
+    def _seat_errors(self) -> dict:
+        others = Term.objects.filter(position=self.position_id).exclude(pk=self.pk)
+        overlapping = list(others.overlapping(self.started_on, self.ended_on).select_related("person", "organisation"))
+        if len(overlapping) < self.position.seats:
+            return {}
+        other = overlapping[0]
+        if self.position.is_single_seat:
+            message = _("%(position)s has one seat, and %(holder)s holds it from %(start)s to %(end)s.")
+        else:
+            message = _("All %(seats)d seats of %(position)s are taken in this period.")
+        return {
+            "started_on": message
+            % {
+                "position": self.position,
+                "holder": other.holder,
+                "start": other.started_on,
+                "end": other.ended_on or _("now"),
+                "seats": self.position.seats,
+            }
+        }
