@@ -65,7 +65,11 @@ class Organisation(ChineseNamed, Sourced):
         ASSOCIATION = "association", _("association")
 
     slug = models.SlugField(
-        _("slug"), max_length=100, unique=True, blank=True, help_text=_("Made from the English name or the pinyin when left empty.")
+        _("slug"),
+        max_length=100,
+        unique=True,
+        blank=True,
+        help_text=_("Made from the English name or the pinyin when left empty."),
     )
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
     # NULL, not "", when absent: the unique constraint must admit many organisations without a code.
