@@ -1,3 +1,6 @@
+import re
+import unicodedata
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -6,6 +9,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from members.validators import normalise_credit_code, validate_credit_code
+from registry import names
 from registry.models import ChineseNamed, Sourced
 
 
@@ -52,6 +56,24 @@ class OrganisationQuerySet(models.QuerySet):
         """Organisations with an active membership: the public directory."""
         return self.filter(memberships__status=Membership.Status.ACTIVE)
 
+    def search(self, query: str):
+        """Match names in either script, English and short names, pinyin, initials and credit codes.
+
+        A Simplified query finds a name entered in Traditional and the other way round, because
+        names are compared in their derived Simplified form.
+        """
+        query = unicodedata.normalize("NFKC", query or "").strip()
+        if not query:
+            return self
+        condition = Q(name_hans__icontains=names.to_simplified(query)) | Q(name_en__icontains=query)
+        for variant in names.search_variants(query):
+            condition |= Q(short_name__icontains=variant)
+        letters = re.sub(r"[^0-9a-z]", "", query.lower())
+        if letters and query.isascii():
+            condition |= Q(pinyin__contains=letters) | Q(initials__startswith=letters)
+            condition |= Q(credit_code__startswith=letters.upper())
+        return self.filter(condition)
+
 
 class Organisation(ChineseNamed, Sourced):
     """Any body the registry knows: an enterprise, ministry, academy, institute or bank."""
@@ -95,6 +117,10 @@ class Organisation(ChineseNamed, Sourced):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["pinyin", "name"]
+        permissions = [
+            ("import_organisation", _("Can import organisations")),
+            ("export_organisation", _("Can export organisations")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["credit_code"],
