@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test setup lint check clean
+.PHONY: run test setup lint check clean serve backup restore
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,21 @@ run: setup
 	$(MANAGE) seed
 	$(MANAGE) dev_admin
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# Production serving: DEBUG off, static files collected (hashed, compressed) and served by whitenoise.
+# Needs SECRET_KEY; set DATABASE_URL for PostgreSQL. Behind a TLS proxy set SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto.
+serve: setup
+	DEBUG=0 $(MANAGE) collectstatic --no-input -v0
+	DEBUG=0 $(MANAGE) migrate --no-input
+	DEBUG=0 $(MANAGE) createcachetable
+	DEBUG=0 PORT=$(PORT) $(BIN)/gunicorn -c registry/gunicorn.conf.py
+
+backup: setup
+	$(MANAGE) backup
+
+restore: setup
+	@test -n "$(FILE)" || (echo "usage: make restore FILE=var/backups/registry-....dump" && exit 2)
+	$(MANAGE) restore "$(FILE)"
 
 test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -1,0 +1,69 @@
+import contextlib
+import urllib.error
+import urllib.request
+
+import psycopg
+import pytest
+from django.db import connection
+from django.http import HttpResponse
+from django.urls import path
+from psycopg import sql
+
+import registry.urls
+from members.models import Organisation
+
+
+@contextlib.contextmanager
+def database_down():
+    """Refuse new sessions on the test database and kill the open ones, as an outage does."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid(), current_database()")
+        own, name = cursor.fetchone()
+    with psycopg.connect(**{**connection.get_connection_params(), "dbname": "postgres"}, autocommit=True) as admin:
+        admin.execute(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS false").format(sql.Identifier(name)))
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> %s",
+            [name, own],
+        )
+        try:
+            yield
+        finally:
+            admin.execute(sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS true").format(sql.Identifier(name)))
+
+
+def get(url):
+    try:
+        with urllib.request.urlopen(url) as response:
+            return response.status, response.read().decode(), response.headers
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode(), error.headers
+
+
+def count_organisations(request):
+    return HttpResponse(str(Organisation.objects.count()))
+
+
+urlpatterns = [path("count/", count_organisations), *registry.urls.urlpatterns]
+
+
+@pytest.mark.urls(__name__)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="an SQLite file cannot go away under a live connection")
+def test_database_going_away_gives_503_then_the_site_recovers(live_server):
+    assert get(f"{live_server.url}/count/")[0] == 200
+
+    with database_down():
+        status, body, headers = get(f"{live_server.url}/count/")
+        assert status == 503
+        assert "Service unavailable" in body
+        assert headers["Retry-After"] == "30"
+        assert get(f"{live_server.url}/healthz")[:2] == (503, "database unavailable\n")
+
+    assert get(f"{live_server.url}/count/")[0] == 200
+    assert get(f"{live_server.url}/healthz")[0] == 200
+
+
+def test_responses_carry_a_same_origin_content_security_policy(client, db):
+    response = client.get("/healthz")
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
