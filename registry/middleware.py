@@ -1,10 +1,39 @@
 import logging
+import time
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.template.response import SimpleTemplateResponse
 
 logger = logging.getLogger("registry")
+request_logger = logging.getLogger("registry.requests")
+
+
+class RequestLogMiddleware:
+    """Log every request as one structured record: method, path, status, duration and user."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        request_logger.info(
+            "%s %s %s",
+            request.method,
+            request.path,
+            response.status_code,
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                "user": user.get_username() if user is not None and user.is_authenticated else None,
+                "remote_addr": request.META.get("REMOTE_ADDR"),
+            },
+        )
+        return response
 
 
 class ContentSecurityPolicyMiddleware:

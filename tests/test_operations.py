@@ -1,4 +1,6 @@
 import contextlib
+import json
+import logging
 import urllib.error
 import urllib.request
 
@@ -11,6 +13,7 @@ from psycopg import sql
 
 import registry.urls
 from members.models import Organisation
+from registry.logs import JSONFormatter
 
 
 @contextlib.contextmanager
@@ -67,3 +70,20 @@ def test_responses_carry_a_same_origin_content_security_policy(client, db):
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_each_request_is_logged_as_one_structured_record(admin_client, caplog):
+    with caplog.at_level("INFO", logger="registry.requests"):
+        admin_client.get("/healthz")
+    [record] = [r for r in caplog.records if r.name == "registry.requests"]
+    assert (record.method, record.path, record.status, record.user) == ("GET", "/healthz", 200, "admin")
+    assert record.duration_ms >= 0
+
+
+def test_json_formatter_writes_one_json_object_with_the_extra_fields():
+    record = logging.makeLogRecord(
+        {"name": "registry.requests", "msg": "GET / 200", "levelname": "INFO", "path": "/", "status": 200}
+    )
+    entry = json.loads(JSONFormatter().format(record))
+    assert entry["message"] == "GET / 200"
+    assert (entry["path"], entry["status"], entry["level"]) == ("/", 200, "INFO")

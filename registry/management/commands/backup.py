@@ -56,5 +56,3 @@ def pg_url(db: dict) -> str:
     host = db.get("HOST") or ""
     port = f":{db['PORT']}" if db.get("PORT") else ""
     return f"postgresql://{user}{host}{port}/{db['NAME']}"
-
-
