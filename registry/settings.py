@@ -3,6 +3,7 @@
 Development needs nothing set. Production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "simple_history",
+    "axes",
     "registry",
     "members",
     "governance",
@@ -75,6 +77,12 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "registry.middleware.ContentSecurityPolicyMiddleware",
     "registry.middleware.DatabaseUnavailableMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "registry.urls"
@@ -165,6 +173,16 @@ CONTENT_SECURITY_POLICY = (
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
 
+# Login throttling: five failures lock that username from that address for a while. The
+# attempts live in the database, so every app process sees them.
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registry/lockout.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_SENSITIVE_PARAMETERS = []  # the security log must say which account and address were locked
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -177,6 +195,7 @@ LOGGING = {
     "loggers": {
         # Requests, imports and lockouts: structured, one JSON object per line.
         "registry": {"handlers": ["json"], "level": "INFO", "propagate": False},
+        "axes": {"handlers": ["json"], "level": "WARNING", "propagate": False},
         "django.server": {"handlers": [], "propagate": False},  # registry.requests says the same, structured
     },
 }

@@ -11,6 +11,12 @@ from members.models import Industry, Membership, Organisation
 FOUNDING_DAY = datetime.date(2017, 7, 22)
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Real hashing costs ~0.3 s a login by design; tests log in hundreds of times.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def seeded(db):
     call_command("seed", settings.SEED_DIR / "china-green-manufacturing-alliance.toml", stdout=io.StringIO())
