@@ -62,7 +62,7 @@ class OrganisationQuerySet(models.QuerySet):
         A Simplified query finds a name entered in Traditional and the other way round, because
         names are compared in their derived Simplified form.
         """
-        query = unicodedata.normalize("NFKC", query or "").strip()
+        query = names.clean_text(unicodedata.normalize("NFKC", query or ""))
         if not query:
             return self
         condition = Q(name_hans__icontains=names.to_simplified(query)) | Q(name_en__icontains=query)

@@ -104,7 +104,7 @@ class ChineseNamed(models.Model):
         super().validate_constraints(exclude={*(exclude or ()), "name_key"})
 
     def derive_names(self):
-        self.name = self.name.strip()
+        self.name = names.clean_text(self.name)
         self.name_hans, self.name_hant = names.scripts(self.name)
         self.pinyin, self.initials = names.pinyin(self.name, self.pinyin_override)
         self.name_key = names.match_key(self.name)

@@ -14,6 +14,11 @@ _to_traditional = opencc.OpenCC("s2tw")
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
+def clean_text(text: str) -> str:
+    """Text without control characters (NUL among them, which PostgreSQL refuses) or outer spaces."""
+    return "".join(c for c in text or "" if c in "\t\n" or unicodedata.category(c) != "Cc").strip()
+
+
 def to_simplified(text: str) -> str:
     return _to_simplified.convert(text) if text else text
 

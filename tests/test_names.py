@@ -39,3 +39,8 @@ def test_organisation_search_finds_a_name_by_any_form(db, query):
 def test_organisation_search_finds_a_short_name_in_the_other_script(db):
     Organisation.objects.create(name="中國電子科技集團", short_name="中國電科")
     assert Organisation.objects.search("中国电科").count() == 1
+
+
+def test_control_characters_are_dropped_from_names(db):
+    organisation = Organisation.objects.create(name=" 聯想\x00集團\x07 ")
+    assert organisation.name == "聯想集團"
