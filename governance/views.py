@@ -44,4 +44,6 @@ def index(request):
         key=lambda term: (term.ended_on, term.started_on),
         reverse=True,
     )
-    return render(request, "governance/index.html", {"groups": governance_groups(terms), "past_terms": past, "nav": "governance"})
+    return render(
+        request, "governance/index.html", {"groups": governance_groups(terms), "past_terms": past, "nav": "governance"}
+    )

@@ -79,7 +79,11 @@ def directory(request):
 def industry_detail(request, slug):
     industry = get_object_or_404(Industry.objects.select_related("sector"), slug=slug)
     members = public_members().filter(industry=industry)
-    return render(request, "members/industry_detail.html", {"industry": industry, "page_obj": paginate(request, members), "nav": "members"})
+    return render(
+        request,
+        "members/industry_detail.html",
+        {"industry": industry, "page_obj": paginate(request, members), "nav": "members"},
+    )
 
 
 @public_page
@@ -208,5 +212,3 @@ def members_csv(request):
 def members_json(request):
     data = {"generated": timezone.now().isoformat(timespec="seconds"), "members": list(open_data_rows(request))}
     return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
-
-

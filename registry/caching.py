@@ -93,5 +93,3 @@ def connect_signals():
     post_save.connect(data_changed, dispatch_uid="registry.caching.post_save")
     post_delete.connect(data_changed, dispatch_uid="registry.caching.post_delete")
     m2m_changed.connect(data_m2m_changed, dispatch_uid="registry.caching.m2m_changed")
-
-
