@@ -27,7 +27,8 @@ def script(text: str) -> str:
     """Chinese text in the page's script: Traditional on zh-hant pages, Simplified elsewhere."""
     if not text:
         return ""
-    return names.to_traditional(text) if _language() == "zh-hant" else names.to_simplified(text)
+    # scripts() keeps text already in Traditional as written: converting it back would turn 制造 into 製造.
+    return names.scripts(text)[1] if _language() == "zh-hant" else names.to_simplified(text)
 
 
 @register.filter
