@@ -4,8 +4,6 @@ import json
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -84,10 +82,26 @@ def test_public_page_headings_descend_in_order(client, seeded):
 
 def test_home_shows_the_alliance_in_the_pages_script(client, seeded):
     hant = client.get("/zh-hant/").content.decode()
-    for text in ["中國綠色制造聯盟", "工業和信息化部", "中國工程院", "綠色制造國際合作平臺", "楊元慶", "理事長", "中國制造2025"]:
+    for text in [
+        "中國綠色制造聯盟",
+        "工業和信息化部",
+        "中國工程院",
+        "綠色制造國際合作平臺",
+        "楊元慶",
+        "理事長",
+        "中國制造2025",
+    ]:
         assert text in hant
     hans = client.get("/zh-hans/").content.decode()
-    for text in ["中国绿色制造联盟", "工业和信息化部", "杨元庆", "理事长", "成立大会", "中国制造2025", "联想集团的绿色制造实践探索"]:
+    for text in [
+        "中国绿色制造联盟",
+        "工业和信息化部",
+        "杨元庆",
+        "理事长",
+        "成立大会",
+        "中国制造2025",
+        "联想集团的绿色制造实践探索",
+    ]:
         assert text in hans
     assert "楊元慶" not in hans
 
@@ -146,7 +160,16 @@ def test_member_page_shows_its_record_and_its_peoples_offices(client, seeded):
     Organisation.objects.filter(slug="lenovo-group").update(website="https://www.lenovo.com/", city="北京")
     bump_public_version()
     page = client.get("/zh-hans/members/lenovo-group/").content.decode()
-    for text in ["联想集团", "聯想集團", "Lenovo Group", "联想", "电子信息", "企业", "2017-07-22", "https://www.lenovo.com/"]:
+    for text in [
+        "联想集团",
+        "聯想集團",
+        "Lenovo Group",
+        "联想",
+        "电子信息",
+        "企业",
+        "2017-07-22",
+        "https://www.lenovo.com/",
+    ]:
         assert text in page, text
     assert "杨元庆" in page and "理事长" in page
     assert "Mr Wang" not in page
@@ -220,7 +243,17 @@ def test_an_organisation_that_is_no_member_has_no_public_page(client, seeded):
 
 @pytest.mark.parametrize(
     "query",
-    ["page=abc", "page=0", "page=-1", "page=99999", "page=1.5", "q=" + "联" * 10000, "q=%00", "q=a%00b&page=abc", "q=%FF"],
+    [
+        "page=abc",
+        "page=0",
+        "page=-1",
+        "page=99999",
+        "page=1.5",
+        "q=" + "联" * 10000,
+        "q=%00",
+        "q=a%00b&page=abc",
+        "q=%FF",
+    ],
 )
 def test_bad_page_and_query_values_never_fail(client, seeded, query):
     for address in [url("members:directory", "en"), url("members:industry", "en", slug="electronics-information")]:
@@ -269,9 +302,9 @@ def test_a_member_named_like_a_script_is_escaped_everywhere(client, industry):
     assert "\\u003Cscript\\u003Ealert(1)\\u003C/script\\u003E" in detail
 
 
-def make_members(industry, count):
+def make_members(industry, start, stop):
     organisations = []
-    for n in range(count):
+    for n in range(start, stop):
         organisation = Organisation(name=f"成員{n:04d}", name_en=f"Member {n:04d}", industry=industry, slug=f"m{n:04d}")
         organisation.derive_names()
         organisations.append(organisation)
@@ -282,30 +315,28 @@ def make_members(industry, count):
     bump_public_version()
 
 
+# The most queries each page may make, cache reads and writes included, whatever the membership's size.
 PAGES_FOR_COUNTS = [
-    ("registry:home", {}, ""),
-    ("members:directory", {}, ""),
-    ("members:directory", {}, "?q=Member"),
-    ("members:industry", {"slug": "electronics-information"}, ""),
-    ("members:industry", {"slug": "electronics-information"}, "?page=2"),
-    ("members:detail", {"slug": "lenovo-group"}, ""),
-    ("governance:index", {}, ""),
+    ("registry:home", {}, "", 18),
+    ("members:directory", {}, "", 10),
+    ("members:directory", {}, "?q=Member", 2),
+    ("members:industry", {"slug": "electronics-information"}, "", 10),
+    ("members:industry", {"slug": "electronics-information"}, "?page=2", 10),
+    ("members:detail", {"slug": "lenovo-group"}, "", 10),
+    ("governance:index", {}, "", 10),
 ]
 
 
-@pytest.mark.parametrize(("name", "kwargs", "query"), PAGES_FOR_COUNTS)
+@pytest.mark.parametrize(("name", "kwargs", "query", "bound"), PAGES_FOR_COUNTS)
 def test_public_page_queries_do_not_grow_with_the_membership(
-    client, seeded, django_assert_max_num_queries, name, kwargs, query
+    client, seeded, django_assert_max_num_queries, name, kwargs, query, bound
 ):
     industry = Industry.objects.get(slug="electronics-information")
     address = url(name, "en", **kwargs) + query
     counts = []
-    for total in (10, 200):
-        make_members(industry, total - Organisation.objects.filter(slug__startswith="m0").count())
-        with CaptureQueriesContext(connection) as queries:
+    for start, stop in ((0, 10), (10, 200)):
+        make_members(industry, start, stop)
+        with django_assert_max_num_queries(bound) as queries:
             assert client.get(address).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
-    with django_assert_max_num_queries(counts[0]):
-        bump_public_version()
-        client.get(address)
