@@ -71,6 +71,7 @@ def directory(request):
             for industry in group.industries:
                 industry.members = members_by_industry.get(industry.pk, [])
         context["groups"] = groups
+        context["empty_sectors"] = [group for group in groups if not group.industries]
         context["unclassified"] = members_by_industry.get(None, [])
     return render(request, "members/directory.html", context)
 
