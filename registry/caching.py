@@ -1,6 +1,7 @@
 """Public pages cached in the shared cache, keyed by a version that any data change bumps.
 
-The version lives in the shared (database) cache, so every app process sees a bump at once.
+The version lives in the shared (database) cache, so every app process sees a bump at once. Being in the
+same database as the data, a bump made inside a transaction commits or rolls back with the change itself.
 """
 
 import functools

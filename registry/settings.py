@@ -98,6 +98,8 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "registry_cache",
+        # Public pages are cached per language (see registry/caching.py): room for thousands of members.
+        "OPTIONS": {"MAX_ENTRIES": 20000},
     }
 }
 

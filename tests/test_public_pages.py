@@ -236,6 +236,11 @@ def test_unknown_addresses_give_404(client, seeded, address):
     assert client.get(address).status_code == 404
 
 
+def test_a_missing_member_page_says_so_in_the_pages_language(client, db):
+    assert "Page not found" in client.get("/en/members/no-such-member/").content.decode()
+    assert "找不到頁面" in client.get("/zh-hant/members/no-such-member/").content.decode()
+
+
 def test_an_organisation_that_is_no_member_has_no_public_page(client, seeded):
     ministry = Organisation.objects.get(name="工業和信息化部")
     assert client.get(url("members:detail", "en", slug=ministry.slug)).status_code == 404
