@@ -24,7 +24,9 @@ WIDTHS = {"desktop": (1280, 800), "phone": (390, 844)}
 
 
 @pytest.fixture
-def browser():
+def browser(live_server, seeded):
+    # Playwright runs an event loop in this thread, and Django gives code under a running loop a connection of
+    # its own: set the database up before the loop starts, or PostgreSQL cannot drop the test database.
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
         yield browser
@@ -41,7 +43,7 @@ def watched_page(context, live_server, problems):
     return page
 
 
-def test_public_walk_home_directory_industry_member_language_search(browser, live_server, seeded):
+def test_public_walk_home_directory_industry_member_language_search(live_server, browser):
     problems = []
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
     page = watched_page(context, live_server, problems)
@@ -84,7 +86,7 @@ def test_public_walk_home_directory_industry_member_language_search(browser, liv
     assert problems == []
 
 
-def test_public_pages_read_without_javascript(browser, live_server, seeded):
+def test_public_pages_read_without_javascript(live_server, browser):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(live_server.url + "/en/members/")
@@ -105,7 +107,7 @@ SCREENSHOT_PAGES = {
 }
 
 
-def test_public_pages_screenshots_at_desktop_and_phone_widths(browser, live_server, seeded):
+def test_public_pages_screenshots_at_desktop_and_phone_widths(live_server, browser):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     problems = []
     for width_name, (width, height) in WIDTHS.items():
