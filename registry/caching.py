@@ -68,7 +68,8 @@ def public_page(view):
     def wrapper(request, *args, **kwargs):
         if not _cacheable(request):
             return view(request, *args, **kwargs)
-        digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        # The host too: pages carry absolute addresses (JSON-LD, the sitemap, the open data).
+        digest = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
         key = f"public:page:{public_version()}:{translation.get_language()}:{digest}"
         cached = cache.get(key)
         if cached is not None:

@@ -302,6 +302,9 @@ def test_a_member_named_like_a_script_is_escaped_everywhere(client, industry):
     for address in pages:
         page = client.get(address).content.decode()
         assert "<script>alert" not in page, address
+    searched = client.get(url("members:directory", "en"), {"q": '"><script>alert(1)</script>'}).content.decode()
+    assert "<script>alert" not in searched and '"><' not in searched
+    assert "1 member found" in searched
     detail = client.get(url("members:detail", "en", slug=hostile.slug)).content.decode()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in detail
     assert "\\u003Cscript\\u003Ealert(1)\\u003C/script\\u003E" in detail
