@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "simple_history",
     "axes",
     "registry",
@@ -118,6 +119,8 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "registry_cache",
+        # Public pages are cached per language (see registry/caching.py): room for thousands of members.
+        "OPTIONS": {"MAX_ENTRIES": 20000},
     }
 }
 

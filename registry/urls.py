@@ -1,9 +1,26 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import path
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
 
+from members import views as members_views
 from registry import views
+from registry.caching import public_page
+from registry.sitemaps import sitemaps
 
 urlpatterns = [
+    path("", views.language_redirect, name="language-redirect"),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("sitemap.xml", public_page(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
+    path("open-data/members.csv", members_views.members_csv, name="open-data-csv"),
+    path("open-data/members.json", members_views.members_json, name="open-data-json"),
 ]
+
+urlpatterns += i18n_patterns(
+    path("", include(([path("", views.home, name="home")], "registry"))),
+    path("members/", include("members.urls")),
+    path("governance/", include("governance.urls")),
+    prefix_default_language=True,
+)

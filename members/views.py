@@ -1,0 +1,215 @@
+"""The public member directory, and the open data drawn from it."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from governance.models import Term
+from members.models import Industry, Membership, Organisation, Sector
+from registry.caching import public_page
+
+PAGE_SIZE = 20
+QUERY_MAX_LENGTH = 100
+
+
+@dataclass
+class SectorGroup:
+    """A sector with its industries; ``sector`` is None for the industries no single sector covers."""
+
+    sector: Sector | None
+    industries: list = field(default_factory=list)
+
+    @property
+    def member_count(self) -> int:
+        return sum(industry.member_count for industry in self.industries)
+
+
+def sector_groups() -> list[SectorGroup]:
+    """Every sector with its industries and their active members counted, then the industries of no sector."""
+    active = Q(organisations__memberships__status=Membership.Status.ACTIVE)
+    industries = Industry.objects.annotate(member_count=Count("organisations", filter=active, distinct=True))
+    groups = {sector.pk: SectorGroup(sector) for sector in Sector.objects.all()}
+    other = SectorGroup(None)
+    for industry in industries:
+        groups.get(industry.sector_id, other).industries.append(industry)
+    return [*groups.values(), other] if other.industries else list(groups.values())
+
+
+def clean_query(request) -> str:
+    """The search text, bounded and without characters a database refuses (PostgreSQL rejects NUL)."""
+    query = request.GET.get("q", "").replace("\x00", "")
+    return " ".join(query.split())[:QUERY_MAX_LENGTH]
+
+
+def paginate(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def public_members():
+    return Organisation.objects.members().select_related("industry").order_by("pinyin", "name")
+
+
+@public_page
+def directory(request):
+    query = clean_query(request)
+    context = {"query": query, "nav": "members"}
+    if query:
+        context["page_obj"] = paginate(request, public_members().search(query))
+    else:
+        groups = sector_groups()
+        members_by_industry: dict[int | None, list] = {}
+        for organisation in Organisation.objects.members().order_by("pinyin", "name"):
+            members_by_industry.setdefault(organisation.industry_id, []).append(organisation)
+        for group in groups:
+            for industry in group.industries:
+                industry.members = members_by_industry.get(industry.pk, [])
+        context["groups"] = groups
+        context["empty_sectors"] = [group for group in groups if not group.industries]
+        context["unclassified"] = members_by_industry.get(None, [])
+    return render(request, "members/directory.html", context)
+
+
+@public_page
+def industry_detail(request, slug):
+    industry = get_object_or_404(Industry.objects.select_related("sector"), slug=slug)
+    members = public_members().filter(industry=industry)
+    return render(
+        request,
+        "members/industry_detail.html",
+        {"industry": industry, "page_obj": paginate(request, members), "nav": "members"},
+    )
+
+
+@public_page
+def member_detail(request, slug):
+    organisation = get_object_or_404(Organisation.objects.members().select_related("industry__sector"), slug=slug)
+    membership = organisation.memberships.active().first()
+    offices = (
+        Term.objects.current()
+        .filter(Q(affiliation=organisation) | Q(organisation=organisation))
+        .select_related("position__body", "person", "organisation")
+    )
+    context = {
+        "organisation": organisation,
+        "membership": membership,
+        "offices": list(offices),
+        "json_ld": organisation_json_ld(request, organisation),
+        "nav": "members",
+    }
+    return render(request, "members/organisation_detail.html", context)
+
+
+def organisation_json_ld(request, organisation: Organisation) -> dict:
+    """A schema.org Organization describing a member, for search engines."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Organization",
+        "name": organisation.display_name(),
+        "alternateName": sorted(
+            {organisation.name_hans, organisation.name_hant, organisation.name_en, organisation.short_name}
+            - {organisation.display_name(), ""}
+        ),
+        "url": request.build_absolute_uri(organisation_url(organisation)),
+    }
+    if organisation.website:
+        data["sameAs"] = organisation.website
+    if organisation.description:
+        data["description"] = organisation.description
+    return data
+
+
+def organisation_url(organisation: Organisation) -> str:
+    return reverse("members:detail", kwargs={"slug": organisation.slug})
+
+
+# Open data: the public directory, the same in every language.
+
+OPEN_DATA_FIELDS = [
+    "name",
+    "name_hans",
+    "name_hant",
+    "name_en",
+    "short_name",
+    "slug",
+    "kind",
+    "industry",
+    "industry_en",
+    "sector",
+    "sector_en",
+    "tier",
+    "since",
+    "is_founding",
+    "province",
+    "city",
+    "website",
+    "description",
+    "url",
+]
+
+# A spreadsheet reads a cell starting with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def open_data_rows(request):
+    members = (
+        Membership.objects.active()
+        .select_related("organisation__industry__sector")
+        .order_by("organisation__pinyin", "organisation__name")
+    )
+    with translation.override("zh-hans"):
+        for membership in members:
+            organisation = membership.organisation
+            industry = organisation.industry
+            sector = industry.sector if industry else None
+            yield {
+                "name": organisation.name,
+                "name_hans": organisation.name_hans,
+                "name_hant": organisation.name_hant,
+                "name_en": organisation.name_en,
+                "short_name": organisation.short_name,
+                "slug": organisation.slug,
+                "kind": organisation.kind,
+                "industry": industry.name if industry else "",
+                "industry_en": industry.name_en if industry else "",
+                "sector": sector.name if sector else "",
+                "sector_en": sector.name_en if sector else "",
+                "tier": membership.tier,
+                "since": membership.since.isoformat() if membership.since else "",
+                "is_founding": membership.is_founding,
+                "province": organisation.province,
+                "city": organisation.city,
+                "website": organisation.website,
+                "description": organisation.description,
+                "url": request.build_absolute_uri(organisation_url(organisation)),
+            }
+
+
+def spreadsheet_safe(value) -> str:
+    text = str(value) if not isinstance(value, bool) else ("true" if value else "false")
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+@public_page
+def members_csv(request):
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # The BOM makes Excel read the file as UTF-8.
+    writer = csv.DictWriter(buffer, fieldnames=OPEN_DATA_FIELDS)
+    writer.writeheader()
+    for row in open_data_rows(request):
+        writer.writerow({key: spreadsheet_safe(value) for key, value in row.items()})
+    response = HttpResponse(buffer.getvalue().encode("utf-8"), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="members.csv"'
+    return response
+
+
+@public_page
+def members_json(request):
+    data = {"generated": timezone.now().isoformat(timespec="seconds"), "members": list(open_data_rows(request))}
+    return JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})

@@ -1,0 +1,97 @@
+"""Public pages cached in the shared cache, keyed by a version that any data change bumps.
+
+The version lives in the shared (database) cache, so every app process sees a bump at once. Being in the
+same database as the data, a bump made inside a transaction commits or rolls back with the change itself.
+"""
+
+import functools
+import hashlib
+import time
+
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils import translation
+
+VERSION_KEY = "public:version"
+PAGE_TIMEOUT = 60 * 60
+# Models whose rows the public pages show; history rows and cache-only changes are not among them.
+PUBLIC_APPS = {"registry", "members", "governance"}
+
+
+def public_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # A clock start, not 1: if the key was culled, the new version must not match pages cached long ago.
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def bump_public_version() -> None:
+    """Make every cached public page stale; call after writes that bypass model signals (bulk updates)."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def is_public_model(model) -> bool:
+    meta = model._meta
+    return meta.app_label in PUBLIC_APPS and not meta.object_name.startswith("Historical")
+
+
+def data_changed(sender, **kwargs):
+    if is_public_model(sender):
+        bump_public_version()
+
+
+def data_m2m_changed(sender, action, **kwargs):
+    if action in {"post_add", "post_remove", "post_clear"} and is_public_model(sender):
+        bump_public_version()
+
+
+def _cacheable(request) -> bool:
+    # Only the plain page and numbered pages: arbitrary query strings would fill the cache table.
+    if request.method not in {"GET", "HEAD"}:
+        return False
+    keys = set(request.GET)
+    if not keys:
+        return True
+    page = request.GET.get("page", "")
+    return keys == {"page"} and page.isdigit() and len(page) <= 5
+
+
+def public_page(view):
+    """Cache a public view's 200 responses per version, language and path."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not _cacheable(request):
+            return view(request, *args, **kwargs)
+        # The host too: pages carry absolute addresses (JSON-LD, the sitemap, the open data).
+        digest = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
+        key = f"public:page:{public_version()}:{translation.get_language()}:{digest}"
+        cached = cache.get(key)
+        if cached is not None:
+            content, content_type, headers = cached
+            response = HttpResponse(content, content_type=content_type)
+            for name, value in headers.items():
+                response[name] = value
+            return response
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not getattr(response, "streaming", False):
+            if hasattr(response, "render"):
+                response.render()
+            headers = {h: response[h] for h in ("Content-Disposition", "Content-Language") if h in response}
+            cache.set(key, (response.content, response["Content-Type"], headers), PAGE_TIMEOUT)
+        return response
+
+    return wrapper
+
+
+def connect_signals():
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    post_save.connect(data_changed, dispatch_uid="registry.caching.post_save")
+    post_delete.connect(data_changed, dispatch_uid="registry.caching.post_delete")
+    m2m_changed.connect(data_m2m_changed, dispatch_uid="registry.caching.m2m_changed")

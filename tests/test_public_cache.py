@@ -1,0 +1,59 @@
+from django.core.cache import cache
+
+from members.models import Membership, Organisation
+from registry.caching import VERSION_KEY, public_version
+
+DIRECTORY = "/en/members/"
+
+
+def test_public_pages_are_served_from_the_shared_cache(client, active_member, django_assert_max_num_queries):
+    client.get(DIRECTORY)
+    # A write that bypasses the models' signals leaves the cached page as it was: the page came from the cache.
+    Organisation.objects.filter(pk=active_member.pk).update(name_en="Renamed quietly")
+    with django_assert_max_num_queries(2):
+        page = client.get(DIRECTORY).content.decode()
+    assert "Renamed quietly" not in page
+    assert active_member.display_name("en") in page
+
+
+def test_a_saved_change_shows_up_on_the_cached_pages(client, active_member):
+    detail = f"/en/members/{active_member.slug}/"
+    for address in (DIRECTORY, detail, "/open-data/members.json"):
+        client.get(address)
+    active_member.name_en = "Lenovo Renamed"
+    active_member.save()
+    for address in (DIRECTORY, detail, "/open-data/members.json"):
+        assert "Lenovo Renamed" in client.get(address).content.decode(), address
+
+
+def test_a_withdrawn_member_leaves_the_cached_pages(client, active_member):
+    detail = f"/en/members/{active_member.slug}/"
+    assert client.get(detail).status_code == 200
+    assert active_member.slug in client.get(DIRECTORY).content.decode()
+    Membership.objects.get(organisation=active_member).delete()
+    assert client.get(detail).status_code == 404
+    assert active_member.slug not in client.get(DIRECTORY).content.decode()
+
+
+def test_cached_pages_vary_by_language(client, active_member):
+    english = client.get(DIRECTORY).content.decode()
+    simplified = client.get("/zh-hans/members/").content.decode()
+    traditional = client.get("/zh-hant/members/").content.decode()
+    assert "联想集团" in simplified and "聯想集團" not in simplified
+    assert "聯想集團" in traditional
+    assert 'lang="en"' in english and "Member directory" in english
+    assert "会员名录" in client.get("/zh-hans/members/").content.decode()
+
+
+def test_the_cache_version_lives_in_the_shared_cache(active_member):
+    before = public_version()
+    assert cache.get(VERSION_KEY) == before
+    active_member.save()
+    assert cache.get(VERSION_KEY) > before
+
+
+def test_a_lost_cache_version_starts_again_above_the_old_one(active_member):
+    before = public_version()
+    cache.delete(VERSION_KEY)
+    active_member.save()
+    assert public_version() > before

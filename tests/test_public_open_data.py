@@ -1,0 +1,79 @@
+import csv
+import io
+import json
+import re
+
+from members.models import Membership, Organisation
+
+
+def read_csv(client):
+    response = client.get("/open-data/members.csv")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_open_data_csv_lists_the_public_directory(client, seeded):
+    rows = read_csv(client)
+    assert len(rows) == 16
+    lenovo = next(row for row in rows if row["slug"] == "lenovo-group")
+    assert lenovo["name"] == "聯想集團"
+    assert lenovo["name_hans"] == "联想集团"
+    assert lenovo["name_en"] == "Lenovo Group"
+    assert lenovo["industry"] == "電子信息"
+    assert lenovo["sector_en"] == "Electronics and information"
+    assert lenovo["since"] == "2017-07-22"
+    assert lenovo["url"] == "http://testserver/zh-hans/members/lenovo-group/"
+    assert "notes" not in lenovo
+
+
+def test_open_data_csv_cells_cannot_start_a_formula(client, industry):
+    for n, name in enumerate(["=HYPERLINK(1)", "+1", "-2", "@SUM(A1)", "\tTab"]):
+        organisation = Organisation.objects.create(name=f"公司{n}", name_en=name, industry=industry, slug=f"o{n}")
+        Membership.objects.create(organisation=organisation, status=Membership.Status.ACTIVE)
+    rows = read_csv(client)
+    assert {row["name_en"] for row in rows} == {"'+1", "'-2", "'=HYPERLINK(1)", "'@SUM(A1)", "'\tTab"}
+
+
+def test_open_data_json_lists_the_public_directory(client, seeded):
+    response = client.get("/open-data/members.json")
+    assert response["Content-Type"] == "application/json"
+    data = json.loads(response.content)
+    assert len(data["members"]) == 16
+    huawei = next(row for row in data["members"] if row["name_en"] == "Huawei")
+    assert huawei["name_hant"] == "華為"
+    assert huawei["is_founding"] is True
+    assert huawei["industry_en"] == "Electronics and information"
+
+
+def test_open_data_leaves_out_members_who_are_not_active(client, active_member):
+    for status in ("applied", "suspended", "withdrawn"):
+        organisation = Organisation.objects.create(name=f"{status}公司", name_en=f"{status} company")
+        Membership.objects.create(organisation=organisation, status=status)
+    assert [row["slug"] for row in read_csv(client)] == [active_member.slug]
+    members = json.loads(client.get("/open-data/members.json").content)["members"]
+    assert [row["slug"] for row in members] == [active_member.slug]
+
+
+def test_sitemap_lists_every_public_page_in_every_language(client, seeded):
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    xml = response.content.decode()
+    locations = set(re.findall(r"<loc>http://testserver(/[^<]*)</loc>", xml))
+    for language in ("zh-hans", "zh-hant", "en"):
+        for path in ["/", "/members/", "/governance/", "/members/lenovo-group/", "/members/industries/e-commerce/"]:
+            assert f"/{language}{path}" in locations
+    ministry = Organisation.objects.get(name="工業和信息化部")
+    assert f"/en/members/{ministry.slug}/" not in locations
+    assert 'hreflang="zh-hant" href="http://testserver/zh-hant/members/lenovo-group/"' in xml
+    # 3 pages, 7 industries and 16 members, each in three languages.
+    assert len(locations) == (3 + 7 + 16) * 3
+
+
+def test_robots_txt_points_to_the_sitemap_and_keeps_out_of_the_admin(client, db):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"].startswith("text/plain")
+    body = response.content.decode()
+    assert "Disallow: /admin/" in body
+    assert "Sitemap: http://testserver/sitemap.xml" in body

@@ -1,0 +1,350 @@
+import datetime
+import html
+import json
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from governance.models import Position, Term
+from members.models import Industry, Membership, Organisation
+from registry.caching import bump_public_version
+
+LANGUAGES = ["zh-hans", "zh-hant", "en"]
+SCRIPT = "<script>alert(1)</script>"
+
+
+def url(name, language, **kwargs):
+    with translation.override(language):
+        return reverse(name, kwargs=kwargs or None)
+
+
+def member(name, industry, status=Membership.Status.ACTIVE, **fields):
+    organisation = Organisation.objects.create(name=name, industry=industry, **fields)
+    Membership.objects.create(organisation=organisation, status=status, since=datetime.date(2020, 1, 1))
+    return organisation
+
+
+@pytest.fixture
+def hidden_members(industry):
+    """One member in each state the public must not see."""
+    return [
+        member("申請中公司", industry, Membership.Status.APPLIED, name_en="Applicant Co"),
+        member("暫停公司", industry, Membership.Status.SUSPENDED, name_en="Suspended Co"),
+        member("退出公司", industry, Membership.Status.WITHDRAWN, name_en="Withdrawn Co"),
+    ]
+
+
+def public_pages(slug_member="lenovo-group", slug_industry="electronics-information"):
+    return [
+        ("registry:home", {}),
+        ("members:directory", {}),
+        ("members:industry", {"slug": slug_industry}),
+        ("members:detail", {"slug": slug_member}),
+        ("governance:index", {}),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [("zh-TW,zh;q=0.9", "/zh-hant/"), ("en-GB,en;q=0.8", "/en/"), ("zh-CN", "/zh-hans/"), ("", "/zh-hans/")],
+)
+def test_root_redirects_by_accept_language(client, db, accept, expected):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE=accept)
+    assert response.status_code == 302
+    assert response["Location"] == expected
+
+
+def test_every_public_page_answers_in_every_language(client, seeded):
+    tags = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant", "en": "en"}
+    for name, kwargs in public_pages():
+        for language in LANGUAGES:
+            response = client.get(url(name, language, **kwargs))
+            assert response.status_code == 200, (name, language)
+            page = response.content.decode()
+            assert f'<html lang="{tags[language]}">' in page
+            assert 'href="#main"' in page and 'id="main"' in page
+            for other in LANGUAGES:
+                assert f'href="{url(name, other, **kwargs)}"' in page, f"no switch to {other}"
+
+
+def headings(page: str) -> list[int]:
+    return [int(level) for level in re.findall(r"<h([1-6])[ >]", page)]
+
+
+def test_public_page_headings_descend_in_order(client, seeded):
+    for name, kwargs in public_pages():
+        levels = headings(client.get(url(name, "en", **kwargs)).content.decode())
+        assert levels[0] == 1 and levels.count(1) == 1, name
+        assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), (name, levels)
+
+
+def test_home_shows_the_alliance_in_the_pages_script(client, seeded):
+    hant = client.get("/zh-hant/").content.decode()
+    for text in [
+        "中國綠色制造聯盟",
+        "工業和信息化部",
+        "中國工程院",
+        "綠色制造國際合作平臺",
+        "楊元慶",
+        "理事長",
+        "中國制造2025",
+    ]:
+        assert text in hant
+    hans = client.get("/zh-hans/").content.decode()
+    for text in [
+        "中国绿色制造联盟",
+        "工业和信息化部",
+        "杨元庆",
+        "理事长",
+        "成立大会",
+        "中国制造2025",
+        "联想集团的绿色制造实践探索",
+    ]:
+        assert text in hans
+    assert "楊元慶" not in hans
+
+
+def test_home_shows_the_alliance_in_english(client, seeded):
+    page = client.get("/en/").content.decode()
+    for text in [
+        "China Green Manufacturing Alliance",
+        "Ministry of Industry and Information Technology",
+        "Chinese Academy of Engineering",
+        "Green manufacturing + Internet platform",
+        "Yang Yuanqing",
+        "Made in China 2025",
+        "Founding Assembly of the China Green Manufacturing Alliance",
+    ]:
+        assert html.escape(text) in page, text
+
+
+def test_home_counts_members_per_sector_with_an_other_group(client, seeded):
+    page = client.get("/en/").content.decode()
+    counts = dict(re.findall(r"<li><span>([^<]+)</span> <span class=\"count\">(\d+)</span></li>", page))
+    assert counts["Electronics and information"] == "4"
+    assert counts["Light industry"] == "3"
+    assert counts["Steel"] == "0"
+    # Heavy industry, auto parts and e-commerce fit no single sector: 2 + 1 + 1.
+    assert counts["Other industries"] == "4"
+    assert "16 active members" in page
+
+
+def test_directory_lists_lenovo_under_electronics(client, seeded):
+    page = client.get("/zh-hant/members/").content.decode()
+    section = page[page.index("電子信息") :]
+    section = section[: section.index("</section>")]
+    for name in ["聯想集團", "華為", "中國電科集團", "小米"]:
+        assert name in section
+    assert url("members:industry", "zh-hant", slug="electronics-information") in section
+    assert "格力" not in section
+
+
+def test_industry_page_lists_its_members_in_pinyin_order_paginated(client, industry):
+    for name in ["中國", "安徽", "北京", "長沙"] + [f"測試{n:02d}" for n in range(21)]:
+        member(name, industry)
+    first = client.get(url("members:industry", "en", slug=industry.slug)).content.decode()
+    listed = re.findall(r'<li><a href="/en/members/[^/]+/">([^<]+)</a>', first)
+    assert listed[:3] == ["安徽", "北京", "测试00"]
+    assert len(listed) == 20
+    assert "Page 1 of 2" in first
+    second = client.get(url("members:industry", "en", slug=industry.slug) + "?page=2").content.decode()
+    listed_second = re.findall(r'<li><a href="/en/members/[^/]+/">([^<]+)</a>', second)
+    assert len(listed_second) == 5
+    assert listed_second[-1] == "中国"
+
+
+def test_member_page_shows_its_record_and_its_peoples_offices(client, seeded):
+    Membership.objects.filter(organisation__slug="lenovo-group").update(notes="Private: call Mr Wang on 138")
+    Organisation.objects.filter(slug="lenovo-group").update(website="https://www.lenovo.com/", city="北京")
+    bump_public_version()
+    page = client.get("/zh-hans/members/lenovo-group/").content.decode()
+    for text in [
+        "联想集团",
+        "聯想集團",
+        "Lenovo Group",
+        "联想",
+        "电子信息",
+        "企业",
+        "2017-07-22",
+        "https://www.lenovo.com/",
+    ]:
+        assert text in page, text
+    assert "杨元庆" in page and "理事长" in page
+    assert "Mr Wang" not in page
+    english = client.get("/en/members/lenovo-group/").content.decode()
+    assert "Yang Yuanqing" in english and "Chairman" in english and "enterprise" in english.lower()
+
+
+def test_member_page_carries_json_ld(client, seeded):
+    page = client.get("/en/members/lenovo-group/").content.decode()
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', page).group(1)
+    data = json.loads(block)
+    assert data["@type"] == "Organization"
+    assert data["name"] == "Lenovo Group"
+    assert "联想集团" in data["alternateName"]
+    assert data["url"].endswith("/en/members/lenovo-group/")
+
+
+def test_governance_shows_bodies_holders_titles_and_past_terms(client, seeded):
+    chairman = Position.objects.get(body__slug="council", name="理事長")
+    Term.objects.filter(position=chairman).update(started_on=datetime.date(2019, 1, 1))
+    predecessor = Organisation.objects.get(name="華為")
+    Term.objects.create(
+        position=Position.objects.create(body=chairman.body, name="副理事長", name_en="Vice Chairman", rank=2),
+        organisation=predecessor,
+        started_on=datetime.date(2017, 7, 22),
+        ended_on=datetime.date(2018, 12, 31),
+    )
+    page = client.get("/zh-hant/governance/").content.decode()
+    council = page[page.index("<h2", page.index("理事會") - 60) :]
+    assert "楊元慶" in council and "聯想集團董事長兼CEO" in council
+    assert "名譽理事長" in page and "李毅中" in page
+    assert "工業和信息化部電子第五研究所" in page
+    past = page[page.index('id="past-terms"') :]
+    assert "華為" in past and "2018-12-31" in past
+    english = client.get("/en/governance/").content.decode()
+    assert "Chairman and CEO of Lenovo Group" in english and "Honorary Chairman" in english
+
+
+def test_hidden_members_are_absent_from_every_public_page(client, active_member, hidden_members):
+    pages = [
+        url("registry:home", "en"),
+        url("members:directory", "en"),
+        url("members:directory", "en") + "?q=Co",
+        url("members:industry", "en", slug=active_member.industry.slug),
+        "/open-data/members.csv",
+        "/open-data/members.json",
+        "/sitemap.xml",
+    ]
+    for address in pages:
+        content = client.get(address).content.decode("utf-8-sig")
+        for hidden in hidden_members:
+            assert hidden.name_en not in content, address
+            assert hidden.slug not in content, address
+    for hidden in hidden_members:
+        assert client.get(url("members:detail", "en", slug=hidden.slug)).status_code == 404
+    assert "1 active member." in client.get(url("registry:home", "en")).content.decode()
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["/en/members/no-such-member/", "/en/members/industries/no-such-industry/", "/zh-hant/no-such-page/"],
+)
+def test_unknown_addresses_give_404(client, seeded, address):
+    assert client.get(address).status_code == 404
+
+
+def test_a_missing_member_page_says_so_in_the_pages_language(client, db):
+    assert "Page not found" in client.get("/en/members/no-such-member/").content.decode()
+    assert "找不到頁面" in client.get("/zh-hant/members/no-such-member/").content.decode()
+
+
+def test_an_organisation_that_is_no_member_has_no_public_page(client, seeded):
+    ministry = Organisation.objects.get(name="工業和信息化部")
+    assert client.get(url("members:detail", "en", slug=ministry.slug)).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "page=abc",
+        "page=0",
+        "page=-1",
+        "page=99999",
+        "page=1.5",
+        "q=" + "联" * 10000,
+        "q=%00",
+        "q=a%00b&page=abc",
+        "q=%FF",
+    ],
+)
+def test_bad_page_and_query_values_never_fail(client, seeded, query):
+    for address in [url("members:directory", "en"), url("members:industry", "en", slug="electronics-information")]:
+        response = client.get(f"{address}?{query}")
+        assert response.status_code == 200, address
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("联想", "Lenovo Group"),  # Simplified finds the Traditional 聯想集團.
+        ("華為", "Huawei"),  # Traditional finds it whichever way it was entered.
+        ("华为", "Huawei"),
+        ("lenovo", "Lenovo Group"),
+        ("中国电科", "China Electronics Technology Group"),  # short name, Simplified
+        ("lianxiang", "Lenovo Group"),
+        ("lxjt", "Lenovo Group"),
+    ],
+)
+def test_search_finds_members_across_scripts_english_pinyin_and_initials(client, seeded, query, expected):
+    page = client.get(url("members:directory", "en"), {"q": query}).content.decode()
+    assert expected in page
+    assert "Hisense" not in page
+
+
+def test_search_shows_nothing_found_for_an_unknown_name(client, seeded):
+    page = client.get(url("members:directory", "en"), {"q": "不存在的公司"}).content.decode()
+    assert "0 members found" in page
+
+
+def test_a_member_named_like_a_script_is_escaped_everywhere(client, industry):
+    hostile = member(SCRIPT, industry, name_en=SCRIPT, short_name=SCRIPT, description=SCRIPT, slug="hostile")
+    pages = [
+        url("registry:home", "en"),
+        url("members:directory", "en"),
+        url("members:directory", "zh-hant") + "?q=alert",
+        url("members:industry", "zh-hans", slug=industry.slug),
+        url("members:detail", "en", slug=hostile.slug),
+        url("members:detail", "zh-hant", slug=hostile.slug),
+    ]
+    for address in pages:
+        page = client.get(address).content.decode()
+        assert "<script>alert" not in page, address
+    searched = client.get(url("members:directory", "en"), {"q": '"><script>alert(1)</script>'}).content.decode()
+    assert "<script>alert" not in searched and '"><' not in searched
+    assert "1 member found" in searched
+    detail = client.get(url("members:detail", "en", slug=hostile.slug)).content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in detail
+    assert "\\u003Cscript\\u003Ealert(1)\\u003C/script\\u003E" in detail
+
+
+def make_members(industry, start, stop):
+    organisations = []
+    for n in range(start, stop):
+        organisation = Organisation(name=f"成員{n:04d}", name_en=f"Member {n:04d}", industry=industry, slug=f"m{n:04d}")
+        organisation.derive_names()
+        organisations.append(organisation)
+    created = Organisation.objects.bulk_create(organisations)
+    Membership.objects.bulk_create(
+        Membership(organisation=o, status=Membership.Status.ACTIVE, since=datetime.date(2020, 1, 1)) for o in created
+    )
+    bump_public_version()
+
+
+# The most queries each page may make, cache reads and writes included, whatever the membership's size.
+PAGES_FOR_COUNTS = [
+    ("registry:home", {}, "", 18),
+    ("members:directory", {}, "", 10),
+    ("members:directory", {}, "?q=Member", 2),
+    ("members:industry", {"slug": "electronics-information"}, "", 10),
+    ("members:industry", {"slug": "electronics-information"}, "?page=2", 10),
+    ("members:detail", {"slug": "lenovo-group"}, "", 10),
+    ("governance:index", {}, "", 10),
+]
+
+
+@pytest.mark.parametrize(("name", "kwargs", "query", "bound"), PAGES_FOR_COUNTS)
+def test_public_page_queries_do_not_grow_with_the_membership(
+    client, seeded, django_assert_max_num_queries, name, kwargs, query, bound
+):
+    industry = Industry.objects.get(slug="electronics-information")
+    address = url(name, "en", **kwargs) + query
+    counts = []
+    for start, stop in ((0, 10), (10, 200)):
+        make_members(industry, start, stop)
+        with django_assert_max_num_queries(bound) as queries:
+            assert client.get(address).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
