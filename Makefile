@@ -17,7 +17,6 @@ setup: $(BIN)/.installed
 
 run: setup
 	$(MANAGE) migrate --no-input
-	$(MANAGE) createcachetable
 	$(MANAGE) seed
 	$(MANAGE) dev_admin
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
@@ -27,7 +26,6 @@ run: setup
 serve: setup
 	DEBUG=0 $(MANAGE) collectstatic --no-input -v0
 	DEBUG=0 $(MANAGE) migrate --no-input
-	DEBUG=0 $(MANAGE) createcachetable
 	DEBUG=0 PORT=$(PORT) $(BIN)/gunicorn -c registry/gunicorn.conf.py
 
 backup: setup
