@@ -1,6 +1,9 @@
+import dataclasses
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from registry.models import Alliance, Event, Platform, PolicyDocument, Source, Speaker
 
@@ -10,8 +13,25 @@ SOURCE_FIELDSET = (
 )
 
 
+class ChangesHelper(HistoricalRecordContextHelper):
+    """Old → new values on the history page, without the timestamps every save moves."""
+
+    hidden = {"updated_at"}
+
+    def context_for_delta_changes(self, delta):
+        changes = [change for change in delta.changes if change.field not in self.hidden]
+        return super().context_for_delta_changes(dataclasses.replace(delta, changes=changes))
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """The registry's admin: each object's history page lists who changed which field from what to what."""
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ChangesHelper(self.model, historical_record)
+
+
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(HistoryAdmin):
     list_display = ["title", "publisher", "url"]
     search_fields = ["title", "publisher"]
 
@@ -29,7 +49,7 @@ class PolicyDocumentInline(admin.TabularInline):
 
 
 @admin.register(Alliance)
-class AllianceAdmin(SimpleHistoryAdmin):
+class AllianceAdmin(HistoryAdmin):
     list_display = ["name", "name_en", "founded_on", "founded_in", "guided_by"]
     list_select_related = ["guided_by"]
     autocomplete_fields = ["guided_by", "supported_by"]
@@ -50,7 +70,7 @@ class SpeakerInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(SimpleHistoryAdmin):
+class EventAdmin(HistoryAdmin):
     list_display = ["name", "kind", "held_on", "place"]
     list_filter = ["kind"]
     search_fields = ["name", "name_en"]
@@ -58,19 +78,19 @@ class EventAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Platform)
-class PlatformAdmin(SimpleHistoryAdmin):
+class PlatformAdmin(HistoryAdmin):
     list_display = ["number", "name", "name_en", "alliance"]
     list_select_related = ["alliance"]
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(SimpleHistoryAdmin):
+class SpeakerAdmin(HistoryAdmin):
     list_display = ["person", "event", "topic"]
     list_select_related = ["person", "event"]
 
 
 @admin.register(PolicyDocument)
-class PolicyDocumentAdmin(SimpleHistoryAdmin):
+class PolicyDocumentAdmin(HistoryAdmin):
     list_display = ["title", "issued_by", "year"]
     search_fields = ["title", "title_en"]
     autocomplete_fields = ["issuer"]
