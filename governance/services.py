@@ -37,13 +37,8 @@ def term_succeed(
         term.ended_on = on
         term.full_clean()
         term._history_user = by
-        term._change_reason = (
-            _("Ended on %(date)s; succeeded by %(holder)s")
-            % {
-                "date": on.isoformat(),
-                "holder": person or organisation,
-            }[:100]
-        )
+        reason = _("Ended on %(date)s; succeeded by %(holder)s")
+        term._change_reason = (reason % {"date": on.isoformat(), "holder": person or organisation})[:100]
         term.save()
         successor = Term(
             position=term.position,
@@ -56,12 +51,7 @@ def term_succeed(
         )
         successor.full_clean()
         successor._history_user = by
-        successor._change_reason = (
-            _("Succeeded %(holder)s on %(date)s")
-            % {
-                "holder": term.holder,
-                "date": on.isoformat(),
-            }[:100]
-        )
+        reason = _("Succeeded %(holder)s on %(date)s")
+        successor._change_reason = (reason % {"holder": term.holder, "date": on.isoformat()})[:100]
         successor.save()
     return successor
