@@ -1,6 +1,7 @@
 import dataclasses
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
@@ -22,12 +23,24 @@ class ChangesHelper(HistoricalRecordContextHelper):
         changes = [change for change in delta.changes if change.field not in self.hidden]
         return super().context_for_delta_changes(dataclasses.replace(delta, changes=changes))
 
+    def prepare_delta_change_value(self, change, value):
+        field = self.model._meta.get_field(change.field)
+        if field.choices and value is not None:
+            return dict(field.flatchoices).get(value, value)
+        return super().prepare_delta_change_value(change, value)
+
 
 class HistoryAdmin(SimpleHistoryAdmin):
     """The registry's admin: each object's history page lists who changed which field from what to what."""
 
     def get_historical_record_context_helper(self, request, historical_record):
         return ChangesHelper(self.model, historical_record)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history 3.13 saves a posted revert for anyone who may view the history.
+        if request.method == "POST" and not self.has_change_permission(request, self.get_object(request, object_id)):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(Source)
