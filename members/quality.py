@@ -26,12 +26,13 @@ NAME_SUFFIXES = sorted(
     key=len,
     reverse=True,
 )
+_BRACKETED = re.compile(r"[(（][^)）]*[)）]")
 _NOISE = re.compile(r"[\s()（）·.,，、\-]+")
 
 
 def loose_key(name: str) -> str:
-    """The match key without brackets, punctuation and trailing legal-form suffixes."""
-    key = _NOISE.sub("", names.match_key(name))
+    """The match key without bracketed parts (（中国）), punctuation and trailing legal-form suffixes."""
+    key = _NOISE.sub("", _BRACKETED.sub("", names.match_key(name)))
     stripped = True
     while stripped:
         stripped = False
