@@ -24,8 +24,10 @@ class ChangesHelper(HistoricalRecordContextHelper):
         return super().context_for_delta_changes(dataclasses.replace(delta, changes=changes))
 
     def prepare_delta_change_value(self, change, value):
+        if value is None or value == "":
+            return "—"
         field = self.model._meta.get_field(change.field)
-        if field.choices and value is not None:
+        if field.choices:
             return dict(field.flatchoices).get(value, value)
         return super().prepare_delta_change_value(change, value)
 

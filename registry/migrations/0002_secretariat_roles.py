@@ -17,9 +17,12 @@ EDITORS_MAY_DELETE = {"organisation", "person", "industry"}
 def create_roles(apps, schema_editor):
     # Permissions are normally created after migrate; the groups need them now.
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        historical = getattr(app_config, "models_module", None) is None
+        if historical:
+            app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        if historical:
+            app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     ours = Permission.objects.filter(content_type__app_label__in=APPS).exclude(
