@@ -24,7 +24,11 @@ def term_succeed(
     if (person is None) == (organisation is None):
         raise ValidationError(_("Choose a person or an organisation as the successor, not both nor neither."))
     with transaction.atomic():
-        term = Term.objects.select_for_update().select_related("position", "person", "organisation").get(pk=term.pk)
+        term = (
+            Term.objects.select_for_update(of=("self",))
+            .select_related("position", "person", "organisation")
+            .get(pk=term.pk)
+        )
         if term.ended_on is not None and term.ended_on < on:
             raise ValidationError(
                 _("%(term)s already ended on %(date)s.") % {"term": term, "date": term.ended_on.isoformat()}

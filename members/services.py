@@ -33,7 +33,9 @@ def _move(
 ) -> Membership:
     with transaction.atomic():
         # Lock and re-read: a second click or another clerk may have moved it meanwhile.
-        current = Membership.objects.select_for_update().select_related("organisation").get(pk=membership.pk)
+        current = (
+            Membership.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=membership.pk)
+        )
         if current.status not in allowed_from:
             raise IllegalTransition(
                 _("Cannot %(action)s %(organisation)s: the membership is %(status)s.")
