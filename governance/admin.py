@@ -69,7 +69,7 @@ class SuccessionForm(forms.Form):
     on = forms.DateField(
         label=_("handover on"),
         help_text=_("The outgoing term ends and the new one starts on this day."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     person = forms.ModelChoiceField(Person.objects.all(), label=_("person"), required=False)
     organisation = forms.ModelChoiceField(Organisation.objects.all(), label=_("organisation"), required=False)
@@ -91,7 +91,9 @@ class SuccessionForm(forms.Form):
 
 
 class OnDateForm(forms.Form):
-    on = forms.DateField(label=_("on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(
+        label=_("on"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
 
 
 @admin.register(Term)

@@ -36,7 +36,7 @@ class IndustryAdmin(HistoryAdmin):
 
 
 class WithdrawForm(forms.Form):
-    on = forms.DateField(label=_("withdrawn on"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("withdrawn on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     reason = forms.CharField(label=_("reason"), max_length=80, widget=forms.TextInput(attrs={"size": 60}))
 
 

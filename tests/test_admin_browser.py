@@ -70,6 +70,18 @@ def test_editor_walks_the_back_office(live_server, seeded, secretariat_editor, p
     shoot(page, "action")
     assert applicant.memberships.get().status == Membership.Status.ACTIVE
 
+    lenovo = Organisation.objects.get(name="聯想集團")
+    page.goto(f"{live_server.url}/admin/members/organisation/")
+    page.check(f"input[name=_selected_action][value='{lenovo.pk}']")
+    page.select_option("select[name=action]", "withdraw")
+    page.click("button[name=index]")
+    expect(page.locator("#content")).to_contain_text("原因会记入历史记录")
+    page.fill("#id_reason", "并入其他会员单位")
+    shoot(page, "withdraw")
+    page.click("input[type=submit][value='退出']")
+    expect(page.locator("ul.messagelist")).to_contain_text("已修改 1 个会籍")
+    assert lenovo.memberships.get().status == Membership.Status.WITHDRAWN
+
     page.goto(f"{live_server.url}/admin/members/organisation/?status=all&q=宁德")
     page.click("#result_list a:has-text('寧德時代新能源')")
     expect(page.locator("#organisation_form")).to_be_visible()

@@ -108,3 +108,9 @@ def test_position_list_shows_the_body(editor_client, chairman):
     Position.objects.create(name="名譽理事長", rank=0)
     content = editor_client.get(reverse("admin:governance_position_changelist")).content.decode()
     assert "理事會理事長" in content and "名譽理事長" in content
+
+
+def test_succession_form_offers_today_in_the_browsers_date_format(editor_client, chairman, person):
+    term = Term.objects.create(position=chairman, person=person, started_on=FOUNDING_DAY)
+    content = editor_client.get(reverse("admin:governance_term_succeed", args=[term.pk])).content.decode()
+    assert f'type="date" name="on" value="{timezone.localdate():%Y-%m-%d}"' in content

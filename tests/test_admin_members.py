@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
+from django.utils import timezone
 
 from members.models import Industry, Membership, Organisation, Sector
 from tests.conftest import FOUNDING_DAY
@@ -222,3 +223,8 @@ def test_editor_may_import_and_export(secretariat_editor):
     assert secretariat_editor.has_perm("governance.add_term")
     assert not secretariat_editor.has_perm("members.delete_membership")
     assert not User.objects.get(pk=secretariat_editor.pk).is_superuser
+
+
+def test_withdraw_form_offers_today_in_the_browsers_date_format(editor_client, active_member):
+    content = run_action(editor_client, "withdraw", [active_member]).content.decode()
+    assert f'type="date" name="on" value="{timezone.localdate():%Y-%m-%d}"' in content
