@@ -228,3 +228,9 @@ def test_editor_may_import_and_export(secretariat_editor):
 def test_withdraw_form_offers_today_in_the_browsers_date_format(editor_client, active_member):
     content = run_action(editor_client, "withdraw", [active_member]).content.decode()
     assert f'type="date" name="on" value="{timezone.localdate():%Y-%m-%d}"' in content
+
+
+def test_organisation_list_shows_counts_on_request(editor_client, active_member, huawei, sinopec):
+    response = editor_client.get(CHANGELIST, {"_facets": "1"})
+    assert response.status_code == 200
+    assert names_listed(response) == {"聯想集團", "华为技术有限公司", "中國石油化工集團"}

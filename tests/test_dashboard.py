@@ -82,3 +82,13 @@ def test_loose_key_keeps_different_names_apart():
 
 def test_viewer_sees_the_dashboard(viewer_client, organisation):
     assert panels(viewer_client)["quality"][0][2] == 1
+
+
+def test_staff_without_a_role_sees_no_dashboard(client, organisation):
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.create_user("intern", is_staff=True))
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 200
+    assert response.context["panels"] is None
+    assert "缺少信用代码" not in response.content.decode()
