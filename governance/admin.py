@@ -190,5 +190,6 @@ class TermAdmin(HistoryAdmin):
             "is_today": on == timezone.localdate(),
             "bodies": bodies,
             "count": len(terms),
+            "can_hand_over": self.has_change_permission(request) and self.has_add_permission(request),
         }
         return TemplateResponse(request, "admin/governance/term/on_date.html", context)

@@ -114,3 +114,11 @@ def test_succession_form_offers_today_in_the_browsers_date_format(editor_client,
     term = Term.objects.create(position=chairman, person=person, started_on=FOUNDING_DAY)
     content = editor_client.get(reverse("admin:governance_term_succeed", args=[term.pk])).content.decode()
     assert f'type="date" name="on" value="{timezone.localdate():%Y-%m-%d}"' in content
+
+
+def test_who_held_what_links_editors_to_the_handover(editor_client, viewer, client, handed_over):
+    term = Term.objects.get(ended_on=None)
+    link = reverse("admin:governance_term_succeed", args=[term.pk])
+    assert link in editor_client.get(reverse("admin:governance_term_on_date")).content.decode()
+    client.force_login(viewer)
+    assert link not in client.get(reverse("admin:governance_term_on_date")).content.decode()
