@@ -1,8 +1,21 @@
-from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+from itertools import groupby
 
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from governance import services
 from governance.models import Body, Person, Position, Term
-from registry.admin import SOURCE_FIELDSET
+from members.models import Organisation
+from registry.admin import SOURCE_FIELDSET, HistoryAdmin
 
 
 class PositionInline(admin.TabularInline):
@@ -17,16 +30,19 @@ class TermInline(admin.TabularInline):
     autocomplete_fields = ["position", "person", "organisation"]
     extra = 0
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("position__body", "person", "organisation")
+
 
 @admin.register(Body)
-class BodyAdmin(SimpleHistoryAdmin):
+class BodyAdmin(HistoryAdmin):
     list_display = ["name", "name_en", "kind", "order"]
     search_fields = ["name", "name_en"]
     inlines = [PositionInline]
 
 
 @admin.register(Position)
-class PositionAdmin(SimpleHistoryAdmin):
+class PositionAdmin(HistoryAdmin):
     list_display = ["__str__", "body", "rank", "seats"]
     list_select_related = ["body"]
     list_filter = ["body"]
@@ -35,23 +51,145 @@ class PositionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(HistoryAdmin):
     list_display = ["name", "name_en", "pinyin"]
     search_fields = ["name", "name_hans", "name_hant", "name_en", "pinyin", "initials"]
     readonly_fields = ["name_hans", "name_hant", "pinyin", "initials"]
     inlines = [TermInline]
     fieldsets = [
         (None, {"fields": ["name", "name_en", "description"]}),
-        (None, {"fields": ["name_hans", "name_hant", "pinyin", "initials", "pinyin_override"]}),
+        (_("Derived names"), {"fields": ["name_hans", "name_hant", "pinyin", "initials", "pinyin_override"]}),
         SOURCE_FIELDSET,
     ]
 
 
+class SuccessionForm(forms.Form):
+    """The successor to a term and the day the handover happens."""
+
+    on = forms.DateField(
+        label=_("handover on"),
+        help_text=_("The outgoing term ends and the new one starts on this day."),
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+    person = forms.ModelChoiceField(Person.objects.all(), label=_("person"), required=False)
+    organisation = forms.ModelChoiceField(Organisation.objects.all(), label=_("organisation"), required=False)
+    title = forms.CharField(label=_("held as"), max_length=200, required=False)
+    title_en = forms.CharField(label=_("held as (English)"), max_length=200, required=False)
+    affiliation = forms.ModelChoiceField(Organisation.objects.all(), label=_("affiliation"), required=False)
+
+    def __init__(self, *args, admin_site, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ["person", "organisation", "affiliation"]:
+            field = self.fields[name]
+            field.widget = AutocompleteSelect(Term._meta.get_field(name), admin_site, choices=field.choices)
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("person")) == bool(data.get("organisation")):
+            raise ValidationError(_("Choose a person or an organisation as the successor, not both nor neither."))
+        return data
+
+
+class OnDateForm(forms.Form):
+    on = forms.DateField(
+        label=_("on"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
+
+
 @admin.register(Term)
-class TermAdmin(SimpleHistoryAdmin):
-    list_display = ["position", "holder", "title", "started_on", "ended_on"]
+class TermAdmin(HistoryAdmin):
+    list_display = ["position", "holder", "title", "started_on", "ended_on", "succeed_link"]
     list_select_related = ["position__body", "person", "organisation"]
     list_filter = ["position__body"]
-    search_fields = ["person__name", "person__name_hans", "organisation__name", "title"]
+    search_fields = ["person__name", "person__name_hans", "person__name_hant", "organisation__name", "title"]
     autocomplete_fields = ["position", "person", "organisation", "affiliation"]
     date_hierarchy = "started_on"
+    actions = ["succeed"]
+
+    def get_urls(self):
+        return [
+            path("on-date/", self.admin_site.admin_view(self.on_date_view), name="governance_term_on_date"),
+            path(
+                "<path:object_id>/succeed/",
+                self.admin_site.admin_view(self.succeed_view),
+                name="governance_term_succeed",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("holder"))
+    def holder(self, term):
+        return term.holder
+
+    @admin.display(description=_("succession"))
+    def succeed_link(self, term):
+        if term.ended_on is not None:
+            return ""
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:governance_term_succeed", args=[term.pk]), _("Appoint successor")
+        )
+
+    @admin.action(description=_("End the term and appoint a successor…"), permissions=["change"])
+    def succeed(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Choose exactly one term to hand over."), messages.WARNING)
+            return None
+        return HttpResponseRedirect(reverse("admin:governance_term_succeed", args=[queryset.get().pk]))
+
+    def succeed_view(self, request, object_id):
+        term = get_object_or_404(Term.objects.select_related("position__body", "person", "organisation"), pk=object_id)
+        if not (self.has_change_permission(request, term) and self.has_add_permission(request)):
+            raise PermissionDenied
+        form = SuccessionForm(
+            request.POST or None,
+            admin_site=self.admin_site,
+            initial={"on": timezone.localdate(), "title": term.title, "title_en": term.title_en},
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                successor = services.term_succeed(term=term, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                self.message_user(
+                    request,
+                    _("%(old)s ends on %(date)s; %(new)s takes over.")
+                    % {"old": term.holder, "new": successor.holder, "date": successor.started_on.isoformat()},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(reverse("admin:governance_position_change", args=[term.position_id]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Hand over %(position)s") % {"position": term.position},
+            "opts": self.opts,
+            "term": term,
+            "form": form,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/governance/term/succeed.html", context)
+
+    def on_date_view(self, request):
+        """Who held what on a date: the current line-up unless another day is asked for."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = OnDateForm(request.GET or None)
+        on = (form.is_valid() and form.cleaned_data["on"]) or timezone.localdate()
+        terms = (
+            Term.objects.current(on=on)
+            .select_related("position__body", "person", "organisation", "affiliation")
+            .order_by("position__body__order", "position__body__name", "position__rank", "position__name", "pk")
+        )
+        terms = list(terms)
+        bodies = [(body, list(rows)) for body, rows in groupby(terms, key=lambda term: term.position.body)]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Who held what on %(date)s") % {"date": on.isoformat()},
+            "opts": self.opts,
+            "form": form,
+            "on": on,
+            "is_today": on == timezone.localdate(),
+            "bodies": bodies,
+            "count": len(terms),
+            "can_hand_over": self.has_change_permission(request) and self.has_add_permission(request),
+        }
+        return TemplateResponse(request, "admin/governance/term/on_date.html", context)

@@ -1,8 +1,14 @@
-from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from members import quality, services
 from members.models import Industry, Membership, Organisation, Sector
-from registry.admin import SOURCE_FIELDSET
+from registry.admin import SOURCE_FIELDSET, HistoryAdmin
 
 
 class IndustryInline(admin.TabularInline):
@@ -12,47 +18,242 @@ class IndustryInline(admin.TabularInline):
 
 
 @admin.register(Sector)
-class SectorAdmin(SimpleHistoryAdmin):
+class SectorAdmin(HistoryAdmin):
     list_display = ["name", "name_en", "slug", "order"]
     search_fields = ["name", "name_hans", "name_hant", "name_en", "pinyin"]
     inlines = [IndustryInline]
 
 
 @admin.register(Industry)
-class IndustryAdmin(SimpleHistoryAdmin):
+class IndustryAdmin(HistoryAdmin):
     list_display = ["name", "name_en", "label", "sector", "slug"]
     list_select_related = ["sector"]
     list_filter = ["sector"]
     search_fields = ["name", "name_hans", "name_hant", "name_en", "pinyin", "slug"]
 
 
+# The membership lifecycle, shared by the organisation and membership lists.
+
+
+class WithdrawForm(forms.Form):
+    on = forms.DateField(label=_("withdrawn on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    reason = forms.CharField(label=_("reason"), max_length=80, widget=forms.TextInput(attrs={"size": 60}))
+
+
+def _run_lifecycle(modeladmin, request, memberships, service, **kwargs):
+    done = 0
+    for membership in memberships:
+        try:
+            service(membership=membership, by=request.user, **kwargs)
+            done += 1
+        except ValidationError as error:
+            modeladmin.message_user(request, " ".join(error.messages), messages.ERROR)
+    if done:
+        modeladmin.message_user(
+            request,
+            ngettext("%(count)d membership changed.", "%(count)d memberships changed.", done) % {"count": done},
+            messages.SUCCESS,
+        )
+
+
+def _lifecycle_action(service, description):
+    def action(modeladmin, request, queryset):
+        _run_lifecycle(
+            modeladmin, request, modeladmin.memberships_of(request, queryset), service, on=timezone.localdate()
+        )
+
+    action.__name__ = service.__name__.removeprefix("membership_")
+    return admin.action(description=description, permissions=["change"])(action)
+
+
+@admin.action(description=_("Withdraw the membership…"), permissions=["change"])
+def withdraw(modeladmin, request, queryset):
+    """Ask for the date and the reason on a page of its own, then withdraw."""
+    form = WithdrawForm(request.POST if "confirm" in request.POST else None, initial={"on": timezone.localdate()})
+    if form.is_valid():
+        _run_lifecycle(
+            modeladmin,
+            request,
+            modeladmin.memberships_of(request, queryset),
+            services.membership_withdraw,
+            on=form.cleaned_data["on"],
+            reason=form.cleaned_data["reason"],
+        )
+        return None
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": _("Withdraw memberships"),
+        "opts": modeladmin.model._meta,
+        "queryset": queryset,
+        "form": form,
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        "media": modeladmin.media,
+    }
+    return TemplateResponse(request, "admin/members/withdraw.html", context)
+
+
+LIFECYCLE_ACTIONS = [
+    _lifecycle_action(services.membership_approve, _("Approve the application")),
+    _lifecycle_action(services.membership_suspend, _("Suspend the membership")),
+    _lifecycle_action(services.membership_reinstate, _("Reinstate the membership")),
+    withdraw,
+]
+
+
+# Organisations
+
+
+class StatusFilter(admin.SimpleListFilter):
+    """Membership status; active members unless asked otherwise, as staff look for members most."""
+
+    title = _("membership status")
+    parameter_name = "status"
+    default = Membership.Status.ACTIVE
+
+    def lookups(self, request, model_admin):
+        return [*Membership.Status.choices, ("none", _("no membership")), ("all", _("all"))]
+
+    def queryset(self, request, queryset):
+        value = self.value() or self.default
+        if value == "all":
+            return queryset
+        if value == "none":
+            return queryset.filter(membership_status__isnull=True)
+        return queryset.filter(membership_status=value)
+
+    def choices(self, changelist):
+        current = self.value() or self.default
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": current == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+
+class TierFilter(admin.SimpleListFilter):
+    title = _("tier")
+    parameter_name = "tier"
+
+    def lookups(self, request, model_admin):
+        return Membership.Tier.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(membership_tier=self.value()) if self.value() else queryset
+
+
+class QualityFilter(admin.SimpleListFilter):
+    """The dashboard's data-quality lists, as a filter so each links to the rows to fix."""
+
+    title = _("data quality")
+    parameter_name = "quality"
+
+    def lookups(self, request, model_admin):
+        return quality.PROBLEMS
+
+    def queryset(self, request, queryset):
+        return queryset.filter(pk__in=quality.problem_ids(self.value())) if self.value() else queryset
+
+
+class MembershipInlineForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["status", "tier", "since", "until", "is_founding", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 1, "cols": 40})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # An existing membership changes status through the lifecycle actions, which record why.
+            for name in ["status", "until"]:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("Use the actions in the list to change this.")
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
-    fields = ["status", "tier", "since", "until", "is_founding", "notes"]
+    form = MembershipInlineForm
     extra = 0
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "short_name", "name_en", "industry", "kind", "credit_code"]
+class OrganisationAdmin(HistoryAdmin):
+    list_display = ["name", "short_name", "industry", "kind", "status", "tier", "since"]
     list_select_related = ["industry"]
-    list_filter = ["kind", "industry"]
-    search_fields = ["name", "name_hans", "name_hant", "name_en", "short_name", "pinyin", "initials", "credit_code"]
+    list_filter = [StatusFilter, TierFilter, "industry__sector", "industry", "kind", "province", QualityFilter]
+    # Searching goes through Organisation.objects.search (scripts, pinyin, initials, credit code).
+    search_fields = ["name"]
+    search_help_text = _("Chinese name in either script, English or short name, pinyin, initials or credit code.")
+    ordering = ["pinyin", "name"]
     autocomplete_fields = ["industry"]
     readonly_fields = ["name_hans", "name_hant", "pinyin", "initials"]
     inlines = [MembershipInline]
+    actions = LIFECYCLE_ACTIONS
     fieldsets = [
         (None, {"fields": ["name", "name_en", "short_name", "credit_code", "kind", "industry"]}),
-        (None, {"fields": ["province", "city", "website", "description", "slug"]}),
-        (None, {"fields": ["name_hans", "name_hant", "pinyin", "initials", "pinyin_override"]}),
+        (_("Contact"), {"fields": ["province", "city", "website", "description", "slug"]}),
+        (_("Derived names"), {"fields": ["name_hans", "name_hant", "pinyin", "initials", "pinyin_override"]}),
         SOURCE_FIELDSET,
     ]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_current_membership()
+
+    def get_search_results(self, request, queryset, search_term):
+        return queryset.search(search_term), False
+
+    @admin.display(description=_("status"), ordering="membership_status")
+    def status(self, obj):
+        return Membership.Status(obj.membership_status).label if obj.membership_status else "—"
+
+    @admin.display(description=_("tier"), ordering="membership_tier")
+    def tier(self, obj):
+        return Membership.Tier(obj.membership_tier).label if obj.membership_tier else "—"
+
+    @admin.display(description=_("member since"), ordering="membership_since")
+    def since(self, obj):
+        return obj.membership_since
+
+    def memberships_of(self, request, queryset):
+        """The open membership of each selected organisation; those without one are reported."""
+        memberships = list(Membership.objects.open().filter(organisation__in=queryset).select_related("organisation"))
+        having = {m.organisation_id for m in memberships}
+        for organisation in queryset.exclude(pk__in=having):
+            self.message_user(
+                request,
+                _("%(organisation)s has no open membership.") % {"organisation": organisation},
+                messages.WARNING,
+            )
+        return memberships
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and not request.user.is_superuser and services.organisation_has_history(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if not request.user.is_superuser:
+            kept = [obj for obj in objs if services.organisation_has_history(obj)]
+            if kept:
+                # Listed as a permission the user lacks, Django refuses the whole deletion with this reason.
+                perms_needed.add(_("organisations with a history (ask IT)"))
+        return deleted, model_count, perms_needed, protected
+
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(HistoryAdmin):
     list_display = ["organisation", "status", "tier", "since", "until", "is_founding"]
     list_select_related = ["organisation"]
-    list_filter = ["status", "tier", "is_founding"]
+    list_filter = ["status", "tier", "is_founding", "organisation__industry__sector"]
     search_fields = ["organisation__name", "organisation__name_hans", "organisation__name_hant"]
     autocomplete_fields = ["organisation"]
+    actions = LIFECYCLE_ACTIONS
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None:
+            return ["status", "until"]
+        return []
+
+    def memberships_of(self, request, queryset):
+        return list(queryset.select_related("organisation"))

@@ -3,7 +3,7 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -73,6 +73,17 @@ class OrganisationQuerySet(models.QuerySet):
             condition |= Q(pinyin__contains=letters) | Q(initials__startswith=letters)
             condition |= Q(credit_code__startswith=letters.upper())
         return self.filter(condition)
+
+    def with_current_membership(self):
+        """Annotate the open membership (else the latest ended one): status, tier and since, in one query."""
+        latest = Membership.objects.filter(organisation=OuterRef("pk")).order_by(
+            Case(When(status=Membership.Status.WITHDRAWN, then=Value(1)), default=Value(0)), "-since", "-pk"
+        )
+        return self.annotate(
+            membership_status=Subquery(latest.values("status")[:1]),
+            membership_tier=Subquery(latest.values("tier")[:1]),
+            membership_since=Subquery(latest.values("since")[:1]),
+        )
 
 
 class Organisation(ChineseNamed, Sourced):

@@ -1,6 +1,10 @@
+import dataclasses
+
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from registry.models import Alliance, Event, Platform, PolicyDocument, Source, Speaker
 
@@ -10,8 +14,39 @@ SOURCE_FIELDSET = (
 )
 
 
+class ChangesHelper(HistoricalRecordContextHelper):
+    """Old → new values on the history page, without the timestamps every save moves."""
+
+    hidden = {"updated_at"}
+
+    def context_for_delta_changes(self, delta):
+        changes = [change for change in delta.changes if change.field not in self.hidden]
+        return super().context_for_delta_changes(dataclasses.replace(delta, changes=changes))
+
+    def prepare_delta_change_value(self, change, value):
+        if value is None or value == "":
+            return "—"
+        field = self.model._meta.get_field(change.field)
+        if field.choices:
+            return dict(field.flatchoices).get(value, value)
+        return super().prepare_delta_change_value(change, value)
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """The registry's admin: each object's history page lists who changed which field from what to what."""
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ChangesHelper(self.model, historical_record)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history 3.13 saves a posted revert for anyone who may view the history.
+        if request.method == "POST" and not self.has_change_permission(request, self.get_object(request, object_id)):
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(HistoryAdmin):
     list_display = ["title", "publisher", "url"]
     search_fields = ["title", "publisher"]
 
@@ -29,7 +64,7 @@ class PolicyDocumentInline(admin.TabularInline):
 
 
 @admin.register(Alliance)
-class AllianceAdmin(SimpleHistoryAdmin):
+class AllianceAdmin(HistoryAdmin):
     list_display = ["name", "name_en", "founded_on", "founded_in", "guided_by"]
     list_select_related = ["guided_by"]
     autocomplete_fields = ["guided_by", "supported_by"]
@@ -50,7 +85,7 @@ class SpeakerInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(SimpleHistoryAdmin):
+class EventAdmin(HistoryAdmin):
     list_display = ["name", "kind", "held_on", "place"]
     list_filter = ["kind"]
     search_fields = ["name", "name_en"]
@@ -58,19 +93,19 @@ class EventAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Platform)
-class PlatformAdmin(SimpleHistoryAdmin):
+class PlatformAdmin(HistoryAdmin):
     list_display = ["number", "name", "name_en", "alliance"]
     list_select_related = ["alliance"]
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(SimpleHistoryAdmin):
+class SpeakerAdmin(HistoryAdmin):
     list_display = ["person", "event", "topic"]
     list_select_related = ["person", "event"]
 
 
 @admin.register(PolicyDocument)
-class PolicyDocumentAdmin(SimpleHistoryAdmin):
+class PolicyDocumentAdmin(HistoryAdmin):
     list_display = ["title", "issued_by", "year"]
     search_fields = ["title", "title_en"]
     autocomplete_fields = ["issuer"]

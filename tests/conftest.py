@@ -1,4 +1,5 @@
 import datetime
+import importlib
 import io
 
 import pytest
@@ -51,3 +52,49 @@ def chairman(council):
 @pytest.fixture
 def person(db):
     return Person.objects.create(name="楊元慶", name_en="Yang Yuanqing")
+
+
+def _staff(username: str, group: str):
+    from django.apps import apps
+    from django.contrib.auth.models import Group, User
+
+    if not Group.objects.filter(name=group).exists():
+        # A transactional test (the browser's) flushes the tables, and with them the migration's groups.
+        importlib.import_module("registry.migrations.0002_secretariat_roles").create_roles(apps, None)
+    user = User.objects.create_user(username, password="correct horse battery", is_staff=True)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def secretariat_editor(db):
+    return _staff("editor", "Secretariat editors")
+
+
+@pytest.fixture
+def viewer(db):
+    return _staff("viewer", "Secretariat viewers")
+
+
+@pytest.fixture
+def editor_client(client, secretariat_editor):
+    client.force_login(secretariat_editor)
+    return client
+
+
+@pytest.fixture
+def viewer_client(client, viewer):
+    client.force_login(viewer)
+    return client
+
+
+@pytest.fixture
+def applied_member(organisation):
+    Membership.objects.create(organisation=organisation, status=Membership.Status.APPLIED)
+    return organisation
+
+
+@pytest.fixture
+def suspended_member(organisation):
+    Membership.objects.create(organisation=organisation, status=Membership.Status.SUSPENDED, since=FOUNDING_DAY)
+    return organisation

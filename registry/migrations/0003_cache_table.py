@@ -13,6 +13,6 @@ def create_cache_table(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("registry", "0001_initial")]
+    dependencies = [("registry", "0002_secretariat_roles")]
 
     operations = [migrations.RunPython(create_cache_table, migrations.RunPython.noop)]

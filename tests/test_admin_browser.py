@@ -1,0 +1,101 @@
+"""An editor walks the back office in headless Chromium: list, change page, an action, the dashboard."""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import expect, sync_playwright
+
+from members.models import Membership, Organisation
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def page():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
+        yield context.new_page()
+        browser.close()
+
+
+def shoot(page, name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"admin-{name}.png", full_page=True)
+
+
+def test_editor_walks_the_back_office(live_server, seeded, secretariat_editor, page):
+    applicant = Organisation.objects.create(name="寧德時代新能源科技股份有限公司", short_name="寧德時代")
+    Membership.objects.create(organisation=applicant, status=Membership.Status.APPLIED, tier="member")
+
+    page.goto(f"{live_server.url}/admin/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "correct horse battery")
+    page.click("input[type=submit]")
+
+    dashboard = page.locator("#dashboard")
+    expect(dashboard).to_contain_text("各领域会员数")
+    expect(dashboard).to_contain_text("待审批申请 (1)")
+    expect(dashboard).to_contain_text("寧德時代")
+    shoot(page, "dashboard")
+
+    page.click("text=机构")
+    expect(page.locator("#changelist")).to_contain_text("正式会员")
+    expect(page.locator("#result_list")).not_to_contain_text("寧德時代")
+    shoot(page, "organisations")
+
+    page.fill("#searchbar", "lx")
+    page.press("#searchbar", "Enter")
+    expect(page.locator("#result_list tbody tr")).to_have_count(1)
+    expect(page.locator("#result_list")).to_contain_text("聯想")
+
+    page.goto(f"{live_server.url}/admin/members/organisation/?status=applied")
+    page.check(f"input[name=_selected_action][value='{applicant.pk}']")
+    page.select_option("select[name=action]", "approve")
+    page.click("button[name=index]")
+    expect(page.locator("ul.messagelist")).to_contain_text("已修改 1 个会籍")
+    shoot(page, "action")
+    assert applicant.memberships.get().status == Membership.Status.ACTIVE
+
+    lenovo = Organisation.objects.get(name="聯想集團")
+    page.goto(f"{live_server.url}/admin/members/organisation/")
+    page.check(f"input[name=_selected_action][value='{lenovo.pk}']")
+    page.select_option("select[name=action]", "withdraw")
+    page.click("button[name=index]")
+    expect(page.locator("#content")).to_contain_text("原因会记入历史记录")
+    page.fill("#id_reason", "并入其他会员单位")
+    shoot(page, "withdraw")
+    page.click("input[type=submit][value='退出']")
+    expect(page.locator("ul.messagelist")).to_contain_text("已修改 1 个会籍")
+    assert lenovo.memberships.get().status == Membership.Status.WITHDRAWN
+
+    page.goto(f"{live_server.url}/admin/members/organisation/?status=all&q=宁德")
+    page.click("#result_list a:has-text('寧德時代新能源')")
+    expect(page.locator("#organisation_form")).to_be_visible()
+    expect(page.locator(".inline-group")).to_contain_text("正式会员")
+    shoot(page, "organisation-change")
+
+    membership = applicant.memberships.get()
+    page.goto(f"{live_server.url}/admin/members/membership/{membership.pk}/history/")
+    expect(page.locator("#change-history")).to_contain_text("批准入会")
+    expect(page.locator("#change-history")).to_contain_text("申请中")
+    expect(page.locator("#change-history")).to_contain_text("editor")
+    shoot(page, "history")
+
+    page.goto(f"{live_server.url}/admin/governance/term/on-date/")
+    expect(page.locator("#content")).to_contain_text("名譽理事長")
+    expect(page.locator("#content")).to_contain_text("李毅中")
+    shoot(page, "who-held-what")

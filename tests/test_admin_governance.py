@@ -1,0 +1,124 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from governance.models import Person, Position, Term
+from members.models import Organisation
+from tests.conftest import FOUNDING_DAY
+
+
+@pytest.fixture
+def english(client):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
+def handed_over(chairman, person):
+    """Chairman held by 楊元慶 until 2020, then by 周濟."""
+    Term.objects.create(position=chairman, person=person, started_on=FOUNDING_DAY, ended_on=datetime.date(2020, 1, 1))
+    successor = Person.objects.create(name="周濟")
+    Term.objects.create(position=chairman, person=successor, started_on=datetime.date(2020, 1, 1))
+    return chairman
+
+
+def holders_on(response) -> list[str]:
+    return [str(term.holder) for _body, terms in response.context["bodies"] for term in terms]
+
+
+def test_who_held_what_shows_the_current_line_up_by_default(editor_client, handed_over):
+    response = editor_client.get(reverse("admin:governance_term_on_date"))
+    assert holders_on(response) == ["周濟"]
+    assert response.context["on"] == timezone.localdate()
+
+
+def test_who_held_what_on_a_past_date(editor_client, handed_over):
+    response = editor_client.get(reverse("admin:governance_term_on_date"), {"on": "2018-05-01"})
+    assert holders_on(response) == ["楊元慶"]
+    assert "2018-05-01" in response.content.decode()
+
+
+def test_who_held_what_with_a_bad_date_falls_back_to_today(editor_client, english, handed_over):
+    response = editor_client.get(reverse("admin:governance_term_on_date"), {"on": "yesterday"})
+    assert holders_on(response) == ["周濟"]
+    assert "Enter a valid date." in response.content.decode()
+
+
+def test_viewer_may_see_who_held_what(viewer_client, handed_over):
+    assert viewer_client.get(reverse("admin:governance_term_on_date")).status_code == 200
+
+
+def test_succession_form_ends_the_term_and_appoints_the_successor(editor_client, chairman, person, organisation):
+    term = Term.objects.create(position=chairman, person=person, started_on=FOUNDING_DAY)
+    successor = Person.objects.create(name="李毅中")
+    response = editor_client.post(
+        reverse("admin:governance_term_succeed", args=[term.pk]),
+        {"on": "2023-06-30", "person": successor.pk, "title": "理事長", "affiliation": organisation.pk},
+    )
+    assert response.status_code == 302
+    term.refresh_from_db()
+    assert term.ended_on == datetime.date(2023, 6, 30)
+    new = Term.objects.get(person=successor)
+    assert (new.position, new.started_on, new.affiliation) == (chairman, datetime.date(2023, 6, 30), organisation)
+
+
+def test_succession_form_refuses_two_successors_and_writes_nothing(editor_client, english, chairman, person):
+    term = Term.objects.create(position=chairman, person=person, started_on=FOUNDING_DAY)
+    organisation = Organisation.objects.create(name="電子五所")
+    response = editor_client.post(
+        reverse("admin:governance_term_succeed", args=[term.pk]),
+        {"on": "2023-06-30", "person": person.pk, "organisation": organisation.pk},
+    )
+    assert "not both nor neither" in response.content.decode()
+    term.refresh_from_db()
+    assert term.ended_on is None
+    assert Term.objects.count() == 1
+
+
+def test_succession_action_opens_the_form_for_one_term(editor_client, chairman, person):
+    term = Term.objects.create(position=chairman, person=person, started_on=FOUNDING_DAY)
+    response = editor_client.post(
+        reverse("admin:governance_term_changelist"), {"action": "succeed", "_selected_action": [term.pk]}
+    )
+    assert response.url == reverse("admin:governance_term_succeed", args=[term.pk])
+
+
+def test_viewer_cannot_hand_over_a_term(viewer_client, chairman, person):
+    term = Term.objects.create(position=chairman, person=person, started_on=FOUNDING_DAY)
+    response = viewer_client.post(
+        reverse("admin:governance_term_succeed", args=[term.pk]), {"on": "2023-06-30", "person": person.pk}
+    )
+    assert response.status_code == 403
+    assert Term.objects.count() == 1
+
+
+def test_body_shows_its_positions_and_position_its_terms(editor_client, chairman, person):
+    Term.objects.create(position=chairman, person=person, started_on=FOUNDING_DAY)
+    body = editor_client.get(reverse("admin:governance_body_change", args=[chairman.body_id])).content.decode()
+    assert "理事長" in body
+    position = editor_client.get(reverse("admin:governance_position_change", args=[chairman.pk])).content.decode()
+    assert "楊元慶" in position
+    people = editor_client.get(reverse("admin:governance_person_change", args=[person.pk])).content.decode()
+    assert "理事會理事長" in people
+
+
+def test_position_list_shows_the_body(editor_client, chairman):
+    Position.objects.create(name="名譽理事長", rank=0)
+    content = editor_client.get(reverse("admin:governance_position_changelist")).content.decode()
+    assert "理事會理事長" in content and "名譽理事長" in content
+
+
+def test_succession_form_offers_today_in_the_browsers_date_format(editor_client, chairman, person):
+    term = Term.objects.create(position=chairman, person=person, started_on=FOUNDING_DAY)
+    content = editor_client.get(reverse("admin:governance_term_succeed", args=[term.pk])).content.decode()
+    assert f'type="date" name="on" value="{timezone.localdate():%Y-%m-%d}"' in content
+
+
+def test_who_held_what_links_editors_to_the_handover(editor_client, viewer, client, handed_over):
+    term = Term.objects.get(ended_on=None)
+    link = reverse("admin:governance_term_succeed", args=[term.pk])
+    assert link in editor_client.get(reverse("admin:governance_term_on_date")).content.decode()
+    client.force_login(viewer)
+    assert link not in client.get(reverse("admin:governance_term_on_date")).content.decode()

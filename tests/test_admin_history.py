@@ -1,0 +1,108 @@
+import pytest
+from django.apps import apps
+from django.urls import reverse
+
+from members.models import Organisation
+
+
+@pytest.fixture
+def english(client):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
+def moved(organisation, secretariat_editor):
+    """聯想集團, moved by the editor from 北京 to 上海."""
+    organisation.city = "北京"
+    organisation.save()
+    organisation.city = "上海"
+    organisation._history_user = secretariat_editor
+    organisation.save()
+    return organisation
+
+
+def test_history_page_shows_who_changed_which_value_from_what_to_what(editor_client, english, moved):
+    response = editor_client.get(reverse("admin:members_organisation_history", args=[moved.pk]))
+    content = response.content.decode()
+    assert "<strong>City:</strong>\n                    北京" in content
+    assert "&rarr;&nbsp;&nbsp;上海" in content
+    assert "editor" in content
+    assert "<strong>Updated:</strong>" not in content
+
+
+def test_history_page_shows_the_reason_for_a_lifecycle_change(editor_client, english, active_member):
+    from members.services import membership_suspend
+
+    membership = active_member.memberships.get()
+    membership_suspend(membership=membership, on=membership.since, by=None, reason="dues unpaid")
+    content = editor_client.get(reverse("admin:members_membership_history", args=[membership.pk])).content.decode()
+    assert "dues unpaid" in content
+    assert "<strong>Status:</strong>\n                    active\n" in content
+    assert "&rarr;&nbsp;&nbsp;suspended" in content
+
+
+def test_revert_restores_the_old_value(editor_client, moved):
+    old = moved.history.get(city="北京")
+    url = reverse("admin:members_organisation_simple_history", args=[moved.pk, old.history_id])
+    form = editor_client.get(url).context["adminform"].form
+    data = {name: form.initial.get(name) or "" for name in form.fields}
+    data["_change_history"] = "1"
+    assert editor_client.post(url, data).status_code == 302
+    moved.refresh_from_db()
+    assert moved.city == "北京"
+    assert moved.history.count() == 4
+
+
+def test_viewer_cannot_revert(viewer_client, moved):
+    old = moved.history.get(city="北京")
+    url = reverse("admin:members_organisation_simple_history", args=[moved.pk, old.history_id])
+    viewer_client.post(url, {"name": moved.name, "city": "北京", "kind": "enterprise", "_change_history": "1"})
+    moved.refresh_from_db()
+    assert moved.city == "上海"
+
+
+REGISTRY_MODELS = [
+    model
+    for model in apps.get_models()
+    if model._meta.app_label in {"registry", "members", "governance"} and not model.__name__.startswith("Historical")
+]
+
+
+@pytest.mark.parametrize("model", REGISTRY_MODELS, ids=lambda m: m.__name__)
+def test_every_model_keeps_a_history(model):
+    assert hasattr(model, "history")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("admin:index"),
+        reverse("admin:members_organisation_changelist"),
+        reverse("admin:members_membership_changelist"),
+        reverse("admin:governance_term_on_date"),
+        reverse("admin:governance_term_succeed", args=[1]),
+        reverse("admin:members_organisation_history", args=[1]),
+        reverse("admin:members_organisation_change", args=[1]),
+    ],
+)
+def test_anonymous_visitor_reaches_no_admin_page(client, db, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
+
+
+def test_anonymous_visitor_cannot_run_an_action(client, active_member):
+    client.post(
+        reverse("admin:members_organisation_changelist"),
+        {"action": "suspend", "_selected_action": [active_member.pk]},
+    )
+    assert active_member.memberships.get().status == "active"
+
+
+def test_viewer_changes_nothing_anywhere(viewer_client, active_member, chairman, person):
+    for model in REGISTRY_MODELS:
+        opts = model._meta
+        add = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
+        assert viewer_client.post(add, {}).status_code == 403, model
+    assert Organisation.objects.count() == 1

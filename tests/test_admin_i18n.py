@@ -1,0 +1,57 @@
+import pytest
+from django.apps import apps
+from django.urls import reverse
+from django.utils import translation
+
+from members.models import Membership
+
+MODELS = [
+    model
+    for model in apps.get_models()
+    if model._meta.app_label in {"registry", "members", "governance"} and not model.__name__.startswith("Historical")
+]
+
+
+def texts(model):
+    """Every verbose name and choice label of a model, lazy, as the admin shows them."""
+    yield model._meta.verbose_name
+    yield model._meta.verbose_name_plural
+    for field in model._meta.get_fields():
+        if not hasattr(field, "verbose_name") or field.auto_created or field.name == "exclusive":
+            continue
+        yield field.verbose_name
+        for _value, label in field.flatchoices if field.choices else []:
+            yield label
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "zh-hant"])
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_every_verbose_name_and_choice_is_translated(model, language):
+    with translation.override("en"):
+        english = [str(text) for text in texts(model)]
+    with translation.override(language):
+        translated = [str(text) for text in texts(model)]
+    untranslated = [e for e, t in zip(english, translated, strict=True) if e == t]
+    assert untranslated == []
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [("zh-CN", "选择 机构"), ("zh-TW", "選擇 機構"), ("en", "Select organisation"), ("", "选择 机构")],
+)
+def test_admin_speaks_the_staff_members_language(editor_client, active_member, accept, expected):
+    response = editor_client.get(reverse("admin:members_organisation_changelist"), HTTP_ACCEPT_LANGUAGE=accept)
+    assert response.context["cl"].title.startswith(expected)
+
+
+def test_status_labels_follow_the_member_file_vocabulary():
+    with translation.override("zh-hant"):
+        assert [str(label) for label in Membership.Status.labels] == ["申請中", "正式會員", "暫停", "已退出"]
+    with translation.override("zh-hans"):
+        assert [str(label) for label in Membership.Status.labels] == ["申请中", "正式会员", "暂停", "已退出"]
+
+
+def test_history_page_is_translated_into_traditional(editor_client, organisation):
+    url = reverse("admin:members_organisation_history", args=[organisation.pk])
+    content = editor_client.get(url, HTTP_ACCEPT_LANGUAGE="zh-TW").content.decode()
+    assert "修改人" in content and "修改原因" in content and "修改內容" in content

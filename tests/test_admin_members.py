@@ -1,0 +1,236 @@
+import pytest
+from django.contrib.auth.models import User
+from django.urls import reverse
+from django.utils import timezone
+
+from members.models import Industry, Membership, Organisation, Sector
+from tests.conftest import FOUNDING_DAY
+
+CHANGELIST = reverse("admin:members_organisation_changelist")
+MEMBERSHIPS = reverse("admin:members_membership_changelist")
+
+
+@pytest.fixture
+def english(client):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
+def huawei(industry):
+    organisation = Organisation.objects.create(
+        name="华为技术有限公司",
+        name_en="Huawei Technologies",
+        short_name="华为",
+        credit_code="9144030071526726XG",
+        kind=Organisation.Kind.ENTERPRISE,
+        province="广东",
+        industry=industry,
+    )
+    Membership.objects.create(
+        organisation=organisation, status=Membership.Status.ACTIVE, tier="council", since=FOUNDING_DAY
+    )
+    return organisation
+
+
+@pytest.fixture
+def sinopec(db):
+    sector = Sector.objects.create(name="石化", slug="petrochemicals")
+    industry = Industry.objects.create(name="石油化工", slug="petrochemical", sector=sector)
+    organisation = Organisation.objects.create(
+        name="中國石油化工集團", kind=Organisation.Kind.ENTERPRISE, province="北京", industry=industry
+    )
+    Membership.objects.create(
+        organisation=organisation, status=Membership.Status.ACTIVE, tier="chair", since=FOUNDING_DAY
+    )
+    return organisation
+
+
+def names_listed(response) -> set[str]:
+    return {organisation.name for organisation in response.context["cl"].result_list}
+
+
+def test_organisation_list_shows_membership_status_tier_and_since(editor_client, english, huawei):
+    content = editor_client.get(CHANGELIST).content.decode()
+    for text in ["华为技术有限公司", "华为", "電子信息", "enterprise", "active", "council member", "July 22, 2017"]:
+        assert text in content
+
+
+def test_organisation_list_shows_active_members_by_default(editor_client, active_member, huawei, sinopec):
+    other = Organisation.objects.create(name="申請者公司")
+    Membership.objects.create(organisation=other, status=Membership.Status.APPLIED)
+    Organisation.objects.create(name="無會籍機構")
+    assert names_listed(editor_client.get(CHANGELIST)) == {"聯想集團", "华为技术有限公司", "中國石油化工集團"}
+    assert names_listed(editor_client.get(CHANGELIST, {"status": "applied"})) == {"申請者公司"}
+    assert names_listed(editor_client.get(CHANGELIST, {"status": "none"})) == {"無會籍機構"}
+    assert len(names_listed(editor_client.get(CHANGELIST, {"status": "all"}))) == 5
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"tier": "chair"}, {"中國石油化工集團"}),
+        ({"kind": "enterprise"}, {"华为技术有限公司", "中國石油化工集團", "聯想集團"}),
+        ({"province": "广东"}, {"华为技术有限公司"}),
+        ({"industry__sector__id__exact": "SECTOR"}, {"中國石油化工集團"}),
+        ({"industry__id__exact": "INDUSTRY"}, {"华为技术有限公司", "聯想集團"}),
+        ({"quality": "no_code", "status": "all"}, {"中國石油化工集團", "聯想集團"}),
+    ],
+)
+def test_organisation_list_filters(editor_client, active_member, huawei, sinopec, params, expected):
+    params = {
+        key: {"SECTOR": sinopec.industry.sector_id, "INDUSTRY": huawei.industry_id}.get(value, value)
+        for key, value in params.items()
+    }
+    assert names_listed(editor_client.get(CHANGELIST, params)) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("联想集团", {"聯想集團"}),  # Simplified finds the Traditional name
+        ("華為", {"华为技术有限公司"}),  # and the other way round
+        ("lianxiang", {"聯想集團"}),
+        ("lx", {"聯想集團"}),
+        ("huawei tech", {"华为技术有限公司"}),
+        ("聯想", {"聯想集團"}),
+        ("9144030071526726", {"华为技术有限公司"}),
+        ("中国石油", {"中國石油化工集團"}),
+    ],
+)
+def test_organisation_search(editor_client, active_member, huawei, sinopec, query, expected):
+    assert names_listed(editor_client.get(CHANGELIST, {"q": query})) == expected
+
+
+def test_organisation_autocomplete_finds_pinyin(editor_client, active_member):
+    response = editor_client.get(
+        reverse("admin:autocomplete"),
+        {"term": "lianx", "app_label": "governance", "model_name": "term", "field_name": "organisation"},
+    )
+    assert [row["text"] for row in response.json()["results"]] == ["聯想集團"]
+
+
+def run_action(client, action, objects, url=CHANGELIST + "?status=all", **extra):
+    data = {"action": action, "_selected_action": [o.pk for o in objects], **extra}
+    return client.post(url, data, follow=True)
+
+
+def test_approve_action_makes_the_applicant_a_member_today(editor_client, english, applied_member, secretariat_editor):
+    response = run_action(editor_client, "approve", [applied_member])
+    membership = applied_member.memberships.get()
+    assert membership.status == Membership.Status.ACTIVE
+    assert membership.since is not None
+    assert membership.history.first().history_user == secretariat_editor
+    assert "1 membership changed." in response.content.decode()
+
+
+def test_approve_action_refuses_an_active_member_with_a_message(editor_client, english, active_member):
+    response = run_action(editor_client, "approve", [active_member])
+    assert "Cannot approve 聯想集團: the membership is active." in response.content.decode()
+    assert active_member.memberships.get().since == FOUNDING_DAY
+
+
+def test_suspend_then_reinstate_actions(editor_client, active_member):
+    run_action(editor_client, "suspend", [active_member])
+    assert active_member.memberships.get().status == Membership.Status.SUSPENDED
+    run_action(editor_client, "reinstate", [active_member])
+    assert active_member.memberships.get().status == Membership.Status.ACTIVE
+
+
+def test_action_on_an_organisation_without_membership_says_so(editor_client, english, organisation):
+    response = run_action(editor_client, "suspend", [organisation])
+    assert "聯想集團 has no open membership." in response.content.decode()
+
+
+def test_withdraw_action_asks_for_date_and_reason_first(editor_client, english, active_member):
+    response = run_action(editor_client, "withdraw", [active_member])
+    assert "Withdraw memberships" in response.content.decode()
+    assert active_member.memberships.get().status == Membership.Status.ACTIVE
+
+
+def test_withdraw_action_without_a_reason_changes_nothing(editor_client, english, active_member):
+    response = run_action(editor_client, "withdraw", [active_member], confirm="yes", on="2024-01-31", reason="")
+    assert "This field is required." in response.content.decode()
+    assert active_member.memberships.get().status == Membership.Status.ACTIVE
+
+
+def test_withdraw_action_with_a_reason_ends_the_membership(editor_client, english, active_member):
+    run_action(editor_client, "withdraw", [active_member], confirm="yes", on="2024-01-31", reason="解散")
+    membership = active_member.memberships.get()
+    assert (membership.status, str(membership.until)) == (Membership.Status.WITHDRAWN, "2024-01-31")
+    assert membership.history.first().history_change_reason == "Withdrawn on 2024-01-31: 解散"
+
+
+def test_membership_list_has_the_lifecycle_actions(editor_client, applied_member):
+    run_action(editor_client, "approve", applied_member.memberships.all(), url=MEMBERSHIPS)
+    assert applied_member.memberships.get().status == Membership.Status.ACTIVE
+
+
+def test_membership_inline_does_not_change_status_directly(editor_client, active_member):
+    response = editor_client.get(reverse("admin:members_organisation_change", args=[active_member.pk]))
+    form = response.context["inline_admin_formsets"][0].formset.forms[0]
+    assert form.fields["status"].disabled
+
+
+def test_editor_cannot_delete_an_organisation_with_history(editor_client, active_member):
+    url = reverse("admin:members_organisation_delete", args=[active_member.pk])
+    assert editor_client.post(url, {"post": "yes"}).status_code == 403
+    assert Organisation.objects.filter(pk=active_member.pk).exists()
+
+
+def test_editor_cannot_bulk_delete_an_organisation_with_history(editor_client, organisation):
+    organisation.city = "北京"
+    organisation.save()
+    run_action(editor_client, "delete_selected", [organisation], post="yes")
+    assert Organisation.objects.filter(pk=organisation.pk).exists()
+
+
+def test_editor_may_delete_an_organisation_entered_by_mistake(editor_client, organisation):
+    url = reverse("admin:members_organisation_delete", args=[organisation.pk])
+    editor_client.post(url, {"post": "yes"})
+    assert not Organisation.objects.filter(pk=organisation.pk).exists()
+
+
+def test_superuser_may_delete_an_edited_organisation(admin_client, organisation):
+    organisation.city = "北京"
+    organisation.save()
+    admin_client.post(reverse("admin:members_organisation_delete", args=[organisation.pk]), {"post": "yes"})
+    assert not Organisation.objects.filter(pk=organisation.pk).exists()
+
+
+def test_viewer_sees_the_list_but_changes_nothing(viewer_client, active_member):
+    response = viewer_client.get(CHANGELIST)
+    assert response.status_code == 200
+    assert response.context["action_form"] is None
+    change = reverse("admin:members_organisation_change", args=[active_member.pk])
+    assert viewer_client.post(change, {"name": "改名"}).status_code == 403
+    assert viewer_client.get(reverse("admin:members_organisation_add")).status_code == 403
+    assert run_action(viewer_client, "suspend", [active_member]).status_code in {200, 403}
+    assert active_member.memberships.get().status == Membership.Status.ACTIVE
+    active_member.refresh_from_db()
+    assert active_member.name == "聯想集團"
+
+
+def test_viewer_may_export_but_not_import(viewer):
+    assert viewer.has_perm("members.export_organisation")
+    assert not viewer.has_perm("members.import_organisation")
+    assert not viewer.has_perm("members.change_membership")
+
+
+def test_editor_may_import_and_export(secretariat_editor):
+    assert secretariat_editor.has_perm("members.import_organisation")
+    assert secretariat_editor.has_perm("members.export_organisation")
+    assert secretariat_editor.has_perm("governance.add_term")
+    assert not secretariat_editor.has_perm("members.delete_membership")
+    assert not User.objects.get(pk=secretariat_editor.pk).is_superuser
+
+
+def test_withdraw_form_offers_today_in_the_browsers_date_format(editor_client, active_member):
+    content = run_action(editor_client, "withdraw", [active_member]).content.decode()
+    assert f'type="date" name="on" value="{timezone.localdate():%Y-%m-%d}"' in content
+
+
+def test_organisation_list_shows_counts_on_request(editor_client, active_member, huawei, sinopec):
+    response = editor_client.get(CHANGELIST, {"_facets": "1"})
+    assert response.status_code == 200
+    assert names_listed(response) == {"聯想集團", "华为技术有限公司", "中國石油化工集團"}

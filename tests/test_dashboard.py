@@ -1,0 +1,94 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from governance.models import Position, Term
+from members.models import Industry, Membership, Organisation, Sector
+from members.quality import loose_key
+from tests.conftest import FOUNDING_DAY
+
+
+@pytest.fixture
+def english(client):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+def panels(client):
+    return client.get(reverse("admin:index")).context["panels"]
+
+
+def test_dashboard_counts_members_per_sector_and_status(editor_client, english, active_member):
+    sector = Sector.objects.create(name="電子", slug="electronic")
+    Industry.objects.filter(pk=active_member.industry_id).update(sector=sector)
+    applicant = Organisation.objects.create(name="新申請公司")
+    Membership.objects.create(organisation=applicant, status="applied")
+    data = panels(editor_client)
+    assert (sector, 1) in data["members_per_sector"]
+    assert ("active", "active", 1) in [(v, str(label), n) for v, label, n in data["members_per_status"]]
+    assert [m.organisation for m in data["applications"]] == [applicant]
+
+
+def test_dashboard_lists_terms_ending_within_90_days(editor_client, chairman, person, organisation):
+    today = timezone.localdate()
+    soon = Term.objects.create(
+        position=chairman, person=person, started_on=FOUNDING_DAY, ended_on=today + datetime.timedelta(days=30)
+    )
+    other = Position.objects.create(body=chairman.body, name="秘書長", rank=2)
+    Term.objects.create(
+        position=other, organisation=organisation, started_on=FOUNDING_DAY, ended_on=today + datetime.timedelta(days=91)
+    )
+    assert panels(editor_client)["terms_ending"] == [soon]
+
+
+def test_dashboard_lists_vacant_single_seat_positions(editor_client, chairman, person):
+    assert panels(editor_client)["vacant_positions"] == [chairman]
+    Term.objects.create(position=chairman, person=person, started_on=FOUNDING_DAY)
+    assert panels(editor_client)["vacant_positions"] == []
+
+
+def test_dashboard_data_quality(editor_client, english, organisation):
+    Organisation.objects.create(name="聯想集團有限公司", credit_code="91110000600037341L")
+    Organisation.objects.filter(name="聯想集團有限公司").update(credit_code="91110000600037341X")
+    Organisation.objects.create(name="無行業機構")
+    data = panels(editor_client)
+    counts = {problem: n for problem, _label, n in data["quality"]}
+    assert counts == {"no_code": 2, "bad_code": 1, "duplicate_code": 0, "no_industry": 2, "duplicate_name": 2}
+    assert [{o.name for o in group} for group in data["likely_duplicates"]] == [{"聯想集團", "聯想集團有限公司"}]
+    content = editor_client.get(reverse("admin:index")).content.decode()
+    assert "likely duplicate name" in content and "聯想集團有限公司" in content
+
+
+def test_dashboard_links_open_the_rows_to_fix(editor_client, organisation):
+    Organisation.objects.create(name="另一機構", industry=organisation.industry, credit_code="91110000600037341L")
+    url = reverse("admin:members_organisation_changelist")
+    response = editor_client.get(url, {"status": "all", "quality": "no_code"})
+    assert [o.name for o in response.context["cl"].result_list] == ["聯想集團"]
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("聯想集團", "联想集团有限公司"), ("中国石化", "中國石化股份有限公司"), ("华为（中国）", "華為")],
+)
+def test_loose_key_matches_names_that_differ_by_legal_form(a, b):
+    assert loose_key(a) == loose_key(b)
+
+
+def test_loose_key_keeps_different_names_apart():
+    assert loose_key("聯想集團") != loose_key("聯通集團")
+
+
+def test_viewer_sees_the_dashboard(viewer_client, organisation):
+    assert panels(viewer_client)["quality"][0][2] == 1
+
+
+def test_staff_without_a_role_sees_no_dashboard(client, organisation):
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.create_user("intern", is_staff=True))
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 200
+    assert response.context["panels"] is None
+    assert "缺少信用代码" not in response.content.decode()
