@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test setup lint check clean serve backup restore
+.PHONY: run test setup lint check clean serve backup restore screenshots
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ restore: setup
 
 test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The browser tests again, saving their screenshots into docs/ (a plain `make test` keeps them under var/).
+screenshots: setup
+	SCREENSHOT_DIR=docs/screenshots $(BIN)/pytest tests/test_admin_browser.py tests/test_public_browser.py
 
 lint: setup
 	$(BIN)/ruff check .

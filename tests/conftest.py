@@ -1,6 +1,8 @@
 import datetime
 import importlib
 import io
+import os
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -98,3 +100,38 @@ def applied_member(organisation):
 def suspended_member(organisation):
     Membership.objects.create(organisation=organisation, status=Membership.Status.SUSPENDED, since=FOUNDING_DAY)
     return organisation
+
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def screenshot_dir():
+    """Where browser tests save screenshots: var/ by default, docs/screenshots under `make screenshots`."""
+    path = Path(os.environ.get("SCREENSHOT_DIR") or settings.BASE_DIR / "var" / "screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture
+def browser(live_server, seeded, monkeypatch):
+    """Debian's Chromium under Playwright, started after the database is set up.
+
+    Playwright's sync API runs an event loop in this thread, and Django gives code under a running
+    loop a connection of its own: with the data already written, PostgreSQL can drop the test database.
+    """
+    from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -1,43 +1,26 @@
 """An editor walks the back office in headless Chromium: list, change page, an action, the dashboard."""
 
-import os
-from pathlib import Path
-
 import pytest
-from django.conf import settings
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from members.models import Membership, Organisation
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
+    return context.new_page()
 
 
 @pytest.fixture
-def page():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
-        yield context.new_page()
-        browser.close()
+def shoot(screenshot_dir):
+    def shoot(page, name):
+        page.screenshot(path=screenshot_dir / f"admin-{name}.png", full_page=True)
+
+    return shoot
 
 
-def shoot(page, name):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"admin-{name}.png", full_page=True)
-
-
-def test_editor_walks_the_back_office(live_server, seeded, secretariat_editor, page):
+def test_editor_walks_the_back_office(live_server, seeded, secretariat_editor, page, shoot):
     applicant = Organisation.objects.create(name="寧德時代新能源科技股份有限公司", short_name="寧德時代")
     Membership.objects.create(organisation=applicant, status=Membership.Status.APPLIED, tier="member")
 

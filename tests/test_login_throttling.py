@@ -19,7 +19,7 @@ def test_five_failed_logins_lock_that_account_from_that_address(client, editor, 
     with caplog.at_level("WARNING", logger="axes"):
         locked = attempt(client, "wrong")
     assert locked.status_code == 429
-    assert "Too many failed logins" in locked.content.decode()
+    assert "登录失败次数过多" in locked.content.decode()  # "too many failed logins", in the admin's language
     [lockout] = [r.getMessage() for r in caplog.records if "locking out" in r.getMessage().lower()]
     assert "editor" in lockout and "10.0.0.1" in lockout
 

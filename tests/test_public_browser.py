@@ -1,36 +1,6 @@
 """The public site in headless Chromium: the visitor's walk, and screenshots at desktop and phone widths."""
 
-import os
-from pathlib import Path
-
-import pytest
-from django.conf import settings
-from playwright.sync_api import sync_playwright
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop in this thread.
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
 WIDTHS = {"desktop": (1280, 800), "phone": (390, 844)}
-
-
-@pytest.fixture
-def browser(live_server, seeded):
-    # Playwright runs an event loop in this thread, and Django gives code under a running loop a connection of
-    # its own: set the database up before the loop starts, or PostgreSQL cannot drop the test database.
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield browser
-        browser.close()
 
 
 def watched_page(context, live_server, problems):
@@ -107,8 +77,7 @@ SCREENSHOT_PAGES = {
 }
 
 
-def test_public_pages_screenshots_at_desktop_and_phone_widths(live_server, browser):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+def test_public_pages_screenshots_at_desktop_and_phone_widths(live_server, browser, screenshot_dir):
     problems = []
     for width_name, (width, height) in WIDTHS.items():
         context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=1)
@@ -117,6 +86,6 @@ def test_public_pages_screenshots_at_desktop_and_phone_widths(live_server, brows
             page.goto(live_server.url + path)
             # Nothing may be wider than the screen: a phone reader should never scroll sideways.
             assert page.evaluate("document.documentElement.scrollWidth") <= width, (name, width_name)
-            page.screenshot(path=SCREENSHOTS / f"public-{name}-{width_name}.png", full_page=True)
+            page.screenshot(path=screenshot_dir / f"public-{name}-{width_name}.png", full_page=True)
         context.close()
     assert problems == []
