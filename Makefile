@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test setup lint check clean serve backup restore screenshots
+.PHONY: run test setup lint check clean serve backup restore screenshots loadtest
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ test: setup
 # The browser tests again, saving their screenshots into docs/ (a plain `make test` keeps them under var/).
 screenshots: setup
 	SCREENSHOT_DIR=docs/screenshots $(BIN)/pytest tests/test_admin_browser.py tests/test_public_browser.py
+
+# 50,000 requests across the public pages, gunicorn and PostgreSQL on loopback (DATABASE_URL must be PostgreSQL).
+loadtest: setup
+	$(BIN)/python bench/loadtest.py $(LOADTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

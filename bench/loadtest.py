@@ -1,0 +1,140 @@
+"""A bounded load test of the public site: gunicorn and PostgreSQL on loopback.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/registry_load python bench/loadtest.py --members 2000
+
+Migrates and seeds the database, adds synthetic members up to --members, serves the site with
+gunicorn as `make serve` does, and sends --requests requests across the public pages. Exits 1 if
+any request failed or answered 5xx.
+"""
+
+import argparse
+import os
+import random
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from load import run  # noqa: E402
+
+
+def manage(*args, env):
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def public_paths(members: int, env) -> list[str]:
+    """Every kind of public page, in every language, over a sample of members and industries."""
+    os.environ.update(env)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registry.settings")
+    import django
+
+    django.setup()
+    from members.models import Industry, Organisation
+
+    rng = random.Random(1)
+    slugs = list(Organisation.objects.members().values_list("slug", flat=True)[:5000])
+    industries = list(Industry.objects.values_list("slug", flat=True))
+    paths = []
+    for language in ["zh-hans", "zh-hant", "en"]:
+        paths += [f"/{language}/", f"/{language}/members/", f"/{language}/governance/"]
+        paths += [f"/{language}/members/industries/{slug}/" for slug in industries]
+        paths += [f"/{language}/members/industries/{industries[0]}/?page=2"]
+        paths += [f"/{language}/members/{slug}/" for slug in rng.sample(slugs, min(20, len(slugs)))]
+        paths += [f"/{language}/members/?q=科技", f"/{language}/members/?q=lianxiang"]
+    return paths
+
+
+def wait_until_up(url: str, seconds: float = 30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"gunicorn did not answer {url} within {seconds} s")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--members", type=int, default=2000)
+    parser.add_argument("--requests", type=int, default=50_000)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
+    parser.add_argument("--port", type=int, default=8790)
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        raise SystemExit("Set DATABASE_URL to a PostgreSQL database: the load test measures production's setup.")
+
+    env = os.environ | {
+        "DEBUG": "0",
+        "SECRET_KEY": "load-test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "SECURE_COOKIES": "0",
+        "PORT": str(args.port),
+        "WEB_CONCURRENCY": str(args.workers),
+        "GUNICORN_ACCESS_LOG": "/dev/null",
+    }
+    manage("migrate", "--no-input", "-v0", env=env)
+    manage("collectstatic", "--no-input", "-v0", env=env)
+    manage("seed", env=env)
+    existing = int(
+        subprocess.run(
+            [
+                sys.executable,
+                "manage.py",
+                "shell",
+                "-v0",
+                "-c",
+                "from members.models import Organisation; print(Organisation.objects.count())",
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    )
+    if existing < args.members:
+        manage("generate_members", str(args.members - existing), "--seed", "1", env=env)
+    paths = public_paths(args.members, env)
+
+    log = open(ROOT / "var" / "loadtest-gunicorn.log", "w")  # noqa: SIM115 - lives as long as the server
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "-c", "registry/gunicorn.conf.py"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        base = f"http://127.0.0.1:{args.port}"
+        wait_until_up(f"{base}/healthz")
+        run(base, paths, min(len(paths) * 2, 2000), args.concurrency, 30, {})  # warm the cache and the workers
+        result = run(base, paths, args.requests, args.concurrency, 30, {})
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+    total = result["all"]
+    print(
+        f"{args.requests} requests over {len(paths)} public paths, {args.concurrency} connections, "
+        f"{args.workers} gunicorn workers, {args.members} organisations"
+    )
+    print(
+        f"requests/s {total['rps']}  p50 {total['p50_ms']} ms  p99 {total['p99_ms']} ms  "
+        f"errors {total['errors']}  5xx {total['5xx']}  other non-2xx {total['non_2xx'] - total['5xx']}"
+    )
+    sys.exit(1 if total["errors"] or total["5xx"] else 0)
+
+
+if __name__ == "__main__":
+    main()
