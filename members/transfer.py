@@ -27,8 +27,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from members import bulk
 from members.models import Industry, Membership, Organisation
 from members.validators import normalise_credit_code, validate_credit_code
 from registry import names
@@ -317,6 +317,7 @@ class RowParser:
 
     def __init__(self, industries: IndustryResolver):
         self.industries = industries
+        self.memo = {}  # Industry and choice cells repeat; reading each distinct one once saves a third.
 
     def parse(self, cells: dict, row: int, headers: dict, problems: list[Problem]) -> dict:
         values = {}
@@ -328,7 +329,12 @@ class RowParser:
                     problems.append(Problem(row, column, _("This column is required and the cell is empty.")))
                 continue
             try:
-                values[key] = self.value(key, raw, text)
+                if key in CHOICE_KEYS or key == "industry":
+                    if (key, text) not in self.memo:
+                        self.memo[key, text] = self.value(key, raw, text)
+                    values[key] = self.memo[key, text]
+                else:
+                    values[key] = self.value(key, raw, text)
             except ValidationError as error:
                 problems.extend(Problem(row, column, message) for message in error.messages)
         return values
@@ -630,7 +636,7 @@ def import_members(
 
 
 def write_plans(plans: list[RowPlan], *, user=None, progress=None) -> None:
-    history = {"default_user": user, "default_change_reason": "import"}
+    history = {"user": user, "reason": "import"}
     creates = [p for p in plans if p.action == "create"]
     updates = [p for p in plans if p.action == "update"]
     slugs = set()
@@ -641,42 +647,36 @@ def write_plans(plans: list[RowPlan], *, user=None, progress=None) -> None:
         organisations = []
         for plan in batch:
             organisation = Organisation(**_organisation_kwargs(plan.values))
-            organisation.derive_names()  # bulk_create skips save(), which derives them.
+            organisation.derive_names()  # Bulk writes skip save(), which derives them.
             organisation.slug = _unique_slug(organisation, slugs)
             organisations.append(organisation)
-        bulk_create_with_history(organisations, Organisation, BATCH_SIZE, **history)
+        bulk.create(organisations, Organisation, **history)
         memberships = []
         for plan, organisation in zip(batch, organisations, strict=True):
             plan.organisation_id = organisation.pk
             if plan.membership:
                 memberships.append(Membership(organisation_id=organisation.pk, **plan.membership))
-        if memberships:
-            bulk_create_with_history(memberships, Membership, BATCH_SIZE, **history)
+        bulk.create(memberships, Membership, **history)
         done += len(batch)
         if progress:
             progress(done)
+    now = timezone.now()
     for batch in _batched(updates, BATCH_SIZE):
         changed = [p for p in batch if p.values]
         if changed:
             organisations = Organisation.objects.in_bulk([p.organisation_id for p in changed])
-            fields = set()
+            fields = {"updated_at"}
             for plan in changed:
                 organisation = organisations[plan.organisation_id]
-                for key, value in _organisation_kwargs(plan.values).items():
+                values = _organisation_kwargs(plan.values)
+                for key, value in values.items():
                     setattr(organisation, key, value)
-                fields.update(_organisation_kwargs(plan.values))
+                fields.update(values)
                 if "name" in plan.values:
                     organisation.derive_names()
                     fields.update(["name_hans", "name_hant", "pinyin", "initials", "name_key"])
-                organisation.updated_at = timezone.now()
-            fields.add("updated_at")
-            bulk_update_with_history(
-                list(organisations.values()),
-                Organisation,
-                sorted(fields),
-                batch_size=BATCH_SIZE,
-                **history,
-            )
+                organisation.updated_at = now
+            bulk.update(list(organisations.values()), Organisation, sorted(fields), **history)
         existing = [p for p in batch if p.membership and p.membership_id]
         if existing:
             memberships = Membership.objects.in_bulk([p.membership_id for p in existing])
@@ -685,22 +685,15 @@ def write_plans(plans: list[RowPlan], *, user=None, progress=None) -> None:
                 membership = memberships[plan.membership_id]
                 for key, value in plan.membership.items():
                     setattr(membership, key, value)
-                membership.updated_at = timezone.now()
+                membership.updated_at = now
                 fields.update(plan.membership)
-            bulk_update_with_history(
-                list(memberships.values()),
-                Membership,
-                sorted(fields),
-                batch_size=BATCH_SIZE,
-                **history,
-            )
+            bulk.update(list(memberships.values()), Membership, sorted(fields), **history)
         new = [
             Membership(organisation_id=p.organisation_id, **p.membership)
             for p in batch
             if p.membership and not p.membership_id
         ]
-        if new:
-            bulk_create_with_history(new, Membership, BATCH_SIZE, **history)
+        bulk.create(new, Membership, **history)
         done += len(batch)
         if progress:
             progress(done)
