@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
+from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -32,6 +33,7 @@ from members import bulk
 from members.models import Industry, Membership, Organisation
 from members.validators import normalise_credit_code, validate_credit_code
 from registry import names
+from registry.models import ChineseNamed
 
 BATCH_SIZE = 2000
 PROGRESS_EVERY = 5000
@@ -646,17 +648,20 @@ def write_plans(plans: list[RowPlan], *, user=None, progress=None) -> None:
     for batch in _batched(creates, BATCH_SIZE):
         organisations = []
         for plan in batch:
-            organisation = Organisation(**_organisation_kwargs(plan.values))
-            organisation.derive_names()  # Bulk writes skip save(), which derives them.
-            organisation.slug = _unique_slug(organisation, slugs)
-            organisations.append(organisation)
-        bulk.create(organisations, Organisation, **history)
+            row = _organisation_kwargs(plan.values)
+            # Bulk writes skip save(), which derives the names; ChineseNamed.derive_names() still does it.
+            derived = SimpleNamespace(name=row["name"], pinyin_override="")
+            ChineseNamed.derive_names(derived)
+            row.update(vars(derived))
+            row["slug"] = _unique_slug(row, slugs)
+            organisations.append(row)
+        ids = bulk.create(Organisation, organisations, **history)
         memberships = []
-        for plan, organisation in zip(batch, organisations, strict=True):
-            plan.organisation_id = organisation.pk
+        for plan, pk in zip(batch, ids, strict=True):
+            plan.organisation_id = pk
             if plan.membership:
-                memberships.append(Membership(organisation_id=organisation.pk, **plan.membership))
-        bulk.create(memberships, Membership, **history)
+                memberships.append({"organisation_id": pk, **plan.membership})
+        bulk.create(Membership, memberships, **history)
         done += len(batch)
         if progress:
             progress(done)
@@ -689,11 +694,11 @@ def write_plans(plans: list[RowPlan], *, user=None, progress=None) -> None:
                 fields.update(plan.membership)
             bulk.update(list(memberships.values()), Membership, sorted(fields), **history)
         new = [
-            Membership(organisation_id=p.organisation_id, **p.membership)
+            {"organisation_id": p.organisation_id, **p.membership}
             for p in batch
             if p.membership and not p.membership_id
         ]
-        bulk.create(new, Membership, **history)
+        bulk.create(Membership, new, **history)
         done += len(batch)
         if progress:
             progress(done)
@@ -703,8 +708,9 @@ def _organisation_kwargs(values: dict) -> dict:
     return {("industry_id" if k == "industry" else k): v for k, v in values.items()}
 
 
-def _unique_slug(organisation: Organisation, taken: set) -> str:
-    base = slugify(organisation.name_en) or organisation.pinyin[:80] or "organisation"
+def _unique_slug(organisation: dict, taken: set) -> str:
+    """As Organisation.save() makes it, against the set of slugs taken rather than a query per row."""
+    base = slugify(organisation.get("name_en", "")) or organisation["pinyin"][:80] or "organisation"
     slug, n = base, 1
     while slug in taken:
         n += 1
