@@ -1,7 +1,9 @@
 from django.contrib import admin
+from import_export.admin import ImportExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from members.models import Industry, Membership, Organisation, Sector
+from members.resources import FORMATS, OrganisationResource
 from registry.admin import SOURCE_FIELDSET
 
 
@@ -33,7 +35,9 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [OrganisationResource]
+    import_formats = export_formats = FORMATS
     list_display = ["name", "short_name", "name_en", "industry", "kind", "credit_code"]
     list_select_related = ["industry"]
     list_filter = ["kind", "industry"]

@@ -749,6 +749,15 @@ def export_headers(language: str | None = None) -> list[str]:
     return [names.to_simplified(c.label) for c in COLUMNS]
 
 
+def export_value(key: str, value: str, language: str | None = None) -> str:
+    """A choice as exported: its Chinese label in the language's script, its key in English."""
+    language = language or translation.get_language() or "zh-hans"
+    if not value or language == "en":
+        return value or ""
+    text = CHOICE_LABELS[key][value]
+    return text if language == "zh-hant" else names.to_simplified(text)
+
+
 def export_rows(organisations, language: str | None = None) -> Iterator[list[str]]:
     """The header, then one row per organisation with its open (else latest) membership."""
     language = language or translation.get_language() or "zh-hans"
@@ -759,10 +768,7 @@ def export_rows(organisations, language: str | None = None) -> Iterator[list[str
     queryset = organisations.order_by().values(*fields)
 
     def label(key, value):
-        if not value or language == "en":
-            return value or ""
-        text = CHOICE_LABELS[key][value]
-        return text if language == "zh-hant" else names.to_simplified(text)
+        return export_value(key, value, language)
 
     ids_batch: list[dict] = []
 

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "simple_history",
+    "import_export",
     "registry",
     "members",
     "governance",
@@ -99,6 +100,14 @@ CACHES = {
         "LOCATION": "registry_cache",
     }
 }
+
+# The file kept between an import's preview and its confirmation lives in the shared cache, so any
+# app instance can confirm what another previewed.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+# Organisation.Meta.permissions: members.import_organisation and members.export_organisation.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -246,3 +246,64 @@ def test_export_members_xlsx_opens_with_headers_and_rows(seeded, tmp_path):
     rows = list(book.active.iter_rows(values_only=True))
     assert rows[0][0] == "名称"
     assert any(row[0] == "比亚迪股份有限公司" for row in rows[1:])
+
+
+IMPORT_URL = "/admin/members/organisation/import/"
+
+
+def admin_import(client, name):
+    with (DATA / name).open("rb") as f:
+        return client.post(IMPORT_URL, {"resource": 0, "format": 0, "import_file": f}, HTTP_ACCEPT_LANGUAGE="en")
+
+
+def test_admin_import_previews_a_gbk_file_then_confirms(seeded, admin_client):
+    response = admin_import(admin_client, "members-gbk.csv")
+
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert [row.import_type for row in result.rows] == ["new", "new", "update"]
+    assert "比亚迪股份有限公司" in response.content.decode()
+    assert not Organisation.objects.filter(credit_code=BYD_CODE).exists()  # A preview writes nothing.
+
+    confirm = response.context["confirm_form"]
+    data = {name: confirm[name].value() for name in confirm.fields}
+    response = admin_client.post("/admin/members/organisation/process_import/", data)
+
+    assert response.status_code == 302
+    byd = Organisation.objects.get(credit_code=BYD_CODE)
+    assert byd.memberships.get().status == "active"
+    assert Organisation.objects.filter(name_key="联想集团").count() == 1
+
+
+def test_admin_import_shows_unchanged_rows_as_skipped(seeded, admin_client):
+    run_import("members-utf8.csv")
+    response = admin_import(admin_client, "members-gbk.csv")
+    assert [row.import_type for row in response.context["result"].rows] == ["skip", "skip", "skip"]
+
+
+def test_admin_import_refuses_a_bad_file_and_writes_nothing(seeded, admin_client):
+    before = snapshot()
+    response = admin_import(admin_client, "bad-industry.csv")
+    result = response.context["result"]
+    assert result.has_validation_errors()
+    assert "There is no industry 新能源." in response.content.decode()
+    assert "confirm_form" not in response.context or response.context["confirm_form"] is None
+    assert snapshot() == before
+
+
+def test_admin_export_applies_the_changelist_filters(seeded, admin_client):
+    run_import("members-utf8.csv")
+    url = "/admin/members/organisation/export/?kind__exact=government"
+    response = admin_client.get(url)
+    form = response.context["form"]
+    data = {"format": 0, "resource": 0}
+    data.update({name: "on" for name, field in form.fields.items() if name.startswith("organisationresource_")})
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    content = response.content
+    assert content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
+    exported = {row[0] for row in rows[1:]}
+    assert "工業和信息化部" in exported
+    assert "比亚迪股份有限公司" not in exported
