@@ -391,7 +391,7 @@ def _label(label: str) -> str:
 # Planning ----------------------------------------------------------------------------------------
 
 
-def plan_import(rows: Iterable[list], *, progress: Callable[[int], None] | None = None) -> ImportResult:
+def plan_import(rows: Iterable[list], *, progress: Callable[[str, int], None] | None = None) -> ImportResult:
     """Read and check every row against the database, writing nothing; collect every problem."""
     result = ImportResult()
     problems = result.problems
@@ -443,8 +443,8 @@ def plan_import(rows: Iterable[list], *, progress: Callable[[int], None] | None 
     for number, cells in enumerate(rows, start=2):
         if not any(cell_text(c) for c in cells):
             continue
-        if progress and number % PROGRESS_EVERY == 0:
-            progress(number - 1)
+        if progress and (number - 1) % PROGRESS_EVERY == 0:
+            progress("checked", number - 1)
         values = parser.parse(
             {key: cells[i] if i < len(cells) else None for key, i in positions.items()}, number, headers, problems
         )
@@ -604,7 +604,7 @@ def import_members(
     encoding: str = "auto",
     dry_run: bool = False,
     user=None,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[str, int], None] | None = None,
 ) -> ImportResult:
     """Import a member file: every row is checked first; on any error nothing is written."""
     try:
@@ -664,7 +664,7 @@ def write_plans(plans: list[RowPlan], *, user=None, progress=None) -> None:
         bulk.create(Membership, memberships, **history)
         done += len(batch)
         if progress:
-            progress(done)
+            progress("written", done)
     now = timezone.now()
     for batch in _batched(updates, BATCH_SIZE):
         changed = [p for p in batch if p.values]
@@ -701,7 +701,7 @@ def write_plans(plans: list[RowPlan], *, user=None, progress=None) -> None:
         bulk.create(Membership, new, **history)
         done += len(batch)
         if progress:
-            progress(done)
+            progress("written", done)
 
 
 def _organisation_kwargs(values: dict) -> dict:
@@ -751,7 +751,11 @@ def export_headers(language: str | None = None) -> list[str]:
 
 def export_value(key: str, value: str, language: str | None = None) -> str:
     """A choice as exported: its Chinese label in the language's script, its key in English."""
-    language = language or translation.get_language() or "zh-hans"
+    return _export_value(key, value, language or translation.get_language() or "zh-hans")
+
+
+@lru_cache(maxsize=256)
+def _export_value(key: str, value: str, language: str) -> str:
     if not value or language == "en":
         return value or ""
     text = CHOICE_LABELS[key][value]

@@ -175,6 +175,18 @@ def test_import_members_reports_problems_in_the_users_language(seeded):
     assert snapshot() == before
 
 
+def test_import_members_shows_progress_for_a_large_file(seeded, tmp_path):
+    path = tmp_path / "large.csv"
+    rows = "".join(f"測試會員單位第{n:05d}號有限公司,電子信息,北京市海淀區中關村大街{n}號\n" for n in range(6000))
+    path.write_text("name,industry,city\n" + rows, encoding="utf-8")
+    err = io.StringIO()
+    with translation.override("en"):
+        call_command("import_members", str(path), stdout=io.StringIO(), stderr=err)
+    assert "5000 rows checked…" in err.getvalue()
+    assert "6000 rows written…" in err.getvalue()
+    assert Organisation.objects.filter(name__startswith="測試會員單位").count() == 6000
+
+
 def test_import_members_warns_of_unknown_columns_and_imports(seeded):
     with translation.override("en"):
         out, err = run_import("unknown-column.csv")

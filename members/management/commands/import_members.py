@@ -1,4 +1,3 @@
-import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -43,8 +42,10 @@ class Command(BaseCommand):
         if len(data) < 200_000:  # A few thousand rows: no progress line needed.
             return None
 
-        def progress(rows: int) -> None:
-            sys.stderr.write(_("%(rows)d rows…") % {"rows": rows} + "\r")
-            sys.stderr.flush()
+        stages = {"checked": _("%(rows)d rows checked…"), "written": _("%(rows)d rows written…")}
+
+        def progress(stage: str, rows: int) -> None:
+            self.stderr.write(stages[stage] % {"rows": rows}, ending="\r")
+            self.stderr.flush()
 
         return progress
