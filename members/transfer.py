@@ -530,36 +530,56 @@ def _open_membership(memberships: list[dict]) -> dict | None:
 def _compare_with_database(plans: list[RowPlan], problems: list[Problem], headers: dict) -> None:
     """Mark each plan create, update or unchanged, keeping only the cells that change."""
     today = timezone.localdate()
-    updates = [p for p in plans if p.organisation_id is not None]
-    fields = ["pk", "name_key", "industry", "credit_code", "kind", "name", "name_en", "short_name"]
-    fields += ["province", "city", "website", "description"]
-    for start in range(0, len(updates), BATCH_SIZE):
-        batch = updates[start : start + BATCH_SIZE]
-        ids = [p.organisation_id for p in batch]
-        current = {o["pk"]: o for o in Organisation.objects.filter(pk__in=ids).values(*fields)}
-        memberships = {}
-        for m in Membership.objects.filter(organisation__in=ids).values(
-            "pk", "organisation", "tier", "status", "since", "until"
-        ):
-            memberships.setdefault(m["organisation"], []).append(m)
-        for plan in batch:
-            old = current[plan.organisation_id]
-            changes = {}
-            for key, value in plan.values.items():
-                # Matched by name, the same name in another script or width is not a change.
-                if key == "name" and names.match_key(value) == old["name_key"]:
-                    continue
-                if old[key] != value:
-                    changes[key] = value
-                    plan.old[key] = old[key]
-            plan.values = changes
-            membership = _open_membership(memberships.get(plan.organisation_id, []))
-            _plan_membership(plan, membership, problems, headers, today)
-            plan.action = "update" if (plan.values or plan.membership) else "unchanged"
+    updates = {p.organisation_id: p for p in plans if p.organisation_id is not None}
+    for old, memberships in _current_rows(list(updates)):
+        plan = updates[old["pk"]]
+        changes = {}
+        for key, value in plan.values.items():
+            # Matched by name, the same name in another script or width is not a change.
+            if key == "name" and names.match_key(value) == old["name_key"]:
+                continue
+            if old[key] != value:
+                changes[key] = value
+                plan.old[key] = old[key]
+        plan.values = changes
+        _plan_membership(plan, _open_membership(memberships), problems, headers, today)
+        plan.action = "update" if (plan.values or plan.membership) else "unchanged"
     for plan in plans:
         if plan.organisation_id is None:
             plan.action = "create"
             _plan_membership(plan, None, problems, headers, today)
+
+
+def _current_rows(ids: list[int]) -> Iterator[tuple[dict, list[dict]]]:
+    """The organisations ``ids`` with their memberships, as values.
+
+    Many ids are read by one pass over both tables in id order, not by queries listing thousands of ids.
+    """
+    fields = ["pk", "name_key", "industry", "credit_code", "kind", "name", "name_en", "short_name"]
+    fields += ["province", "city", "website", "description"]
+    membership_fields = ["pk", "organisation", "tier", "status", "since", "until"]
+    if len(ids) <= 5 * BATCH_SIZE:
+        for start in range(0, len(ids), BATCH_SIZE):
+            batch = ids[start : start + BATCH_SIZE]
+            memberships = {}
+            for m in Membership.objects.filter(organisation__in=batch).values(*membership_fields):
+                memberships.setdefault(m["organisation"], []).append(m)
+            for old in Organisation.objects.filter(pk__in=batch).values(*fields):
+                yield old, memberships.get(old["pk"], [])
+        return
+    wanted = set(ids)
+    organisations = Organisation.objects.order_by("pk").values(*fields).iterator(chunk_size=10000)
+    memberships = Membership.objects.order_by("organisation", "pk").values(*membership_fields)
+    memberships = iter(memberships.iterator(chunk_size=10000))
+    pending = next(memberships, None)
+    for old in organisations:
+        own = []
+        while pending is not None and pending["organisation"] <= old["pk"]:
+            if pending["organisation"] == old["pk"]:
+                own.append(pending)
+            pending = next(memberships, None)
+        if old["pk"] in wanted:
+            yield old, own
 
 
 def _plan_membership(plan: RowPlan, membership: dict | None, problems, headers, today) -> None:
