@@ -319,3 +319,22 @@ def test_admin_export_applies_the_changelist_filters(seeded, admin_client):
     exported = {row[0] for row in rows[1:]}
     assert "工業和信息化部" in exported
     assert "比亚迪股份有限公司" not in exported
+
+
+def test_import_members_compares_a_large_file_in_one_pass(seeded, tmp_path, monkeypatch):
+    # With batches of one, the seeded members are "many": the single pass over both tables is used.
+    monkeypatch.setattr("members.transfer.BATCH_SIZE", 1)
+    run_import("members-utf8.csv")
+    path = export(tmp_path, "--all")
+    before = snapshot()
+    with translation.override("en"):
+        out, _ = run_import(str(path))
+    assert "created 0, updated 0" in out
+    assert snapshot() == before
+    changed = tmp_path / "changed.csv"
+    changed.write_text(path.read_text("utf-8-sig").replace("深圳", "惠州"), encoding="utf-8")
+    with translation.override("en"):
+        out, _ = run_import(str(changed))
+    assert "created 0, updated 1," in out
+    assert Organisation.objects.get(credit_code=BYD_CODE).city == "惠州"
+    assert Membership.objects.count() == len(before[1])
