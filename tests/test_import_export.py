@@ -265,7 +265,8 @@ IMPORT_URL = "/admin/members/organisation/import/"
 
 def admin_import(client, name):
     with (DATA / name).open("rb") as f:
-        return client.post(IMPORT_URL, {"resource": 0, "format": 0, "import_file": f}, HTTP_ACCEPT_LANGUAGE="en")
+        data = {"resource": 0, "format": 1 if name.endswith(".xlsx") else 0, "import_file": f}
+        return client.post(IMPORT_URL, data, HTTP_ACCEPT_LANGUAGE="en")
 
 
 def test_admin_import_previews_a_gbk_file_then_confirms(seeded, admin_client):
@@ -338,3 +339,21 @@ def test_import_members_compares_a_large_file_in_one_pass(seeded, tmp_path, monk
     assert "created 0, updated 1," in out
     assert Organisation.objects.get(credit_code=BYD_CODE).city == "惠州"
     assert Membership.objects.count() == len(before[1])
+
+
+def test_admin_import_reads_an_xlsx_file(seeded, admin_client):
+    response = admin_import(admin_client, "members.xlsx")
+    assert [row.import_type for row in response.context["result"].rows] == ["new", "new", "update"]
+
+
+def test_admin_import_and_export_need_their_permissions(seeded, client, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    editor = django_user_model.objects.create_user("editor", password="x", is_staff=True)
+    editor.user_permissions.add(*Permission.objects.filter(codename__in=["view_organisation", "change_organisation"]))
+    client.force_login(editor)
+    assert client.get(IMPORT_URL).status_code == 403
+    assert client.get("/admin/members/organisation/export/").status_code == 403
+    editor.user_permissions.add(*Permission.objects.filter(codename__in=["import_organisation", "export_organisation"]))
+    assert client.get(IMPORT_URL).status_code == 200
+    assert client.get("/admin/members/organisation/export/").status_code == 200
