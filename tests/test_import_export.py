@@ -44,6 +44,7 @@ def run_failing_import(name, *args):
         ("members-utf8.csv", "utf-8"),
         ("members-utf8-bom.csv", "utf-8-sig"),
         ("members-gbk.csv", "gb18030"),
+        ("members-gb18030.csv", "gb18030"),
         ("members-big5.csv", "cp950"),
     ],
 )
@@ -75,6 +76,11 @@ def test_import_members_reads_every_encoding_and_header_script(seeded, name):
     assert lenovo.name == "聯想集團"
     assert lenovo.province == "北京"
     assert "2" in out and "1" in out
+
+
+def test_import_members_reads_gb18030_beyond_gbk(seeded):
+    run_import("members-gb18030.csv")  # 䶮 has no GBK code; GB18030 has one.
+    assert Organisation.objects.get(name="刘䶮科技有限公司").industry.slug == "electronics-information"
 
 
 def test_import_members_summary_counts_created_updated_unchanged(seeded):
