@@ -786,7 +786,7 @@ def export_rows(organisations, language: str | None = None) -> Iterator[list[str
     """The header, then one row per organisation with its open (else latest) membership."""
     language = language or translation.get_language() or "zh-hans"
     yield export_headers(language)
-    industries = {i.pk: i.name for i in Industry.objects.all()}
+    industries = {i.pk: i.display_name(language) for i in Industry.objects.all()}
     fields = ["pk", "name", "name_en", "short_name", "credit_code", "industry", "kind"]
     fields += ["province", "city", "website", "description"]
     queryset = organisations.order_by().values(*fields)

@@ -1,3 +1,4 @@
+import os
 import sys
 from pathlib import Path
 
@@ -22,5 +23,9 @@ class Command(BaseCommand):
             with output.open("wb") as out:
                 export_members(organisations, out, file_format=file_format)
         else:
-            export_members(organisations, sys.stdout.buffer, file_format=file_format)
-            sys.stdout.buffer.flush()
+            try:
+                export_members(organisations, sys.stdout.buffer, file_format=file_format)
+                sys.stdout.buffer.flush()
+            except BrokenPipeError:
+                # Piped into head, which has all it wanted; the Python docs' recipe silences the exit.
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
