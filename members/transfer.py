@@ -789,7 +789,7 @@ def export_rows(organisations, language: str | None = None) -> Iterator[list[str
     industries = {i.pk: i.display_name(language) for i in Industry.objects.all()}
     fields = ["pk", "name", "name_en", "short_name", "credit_code", "industry", "kind"]
     fields += ["province", "city", "website", "description"]
-    queryset = organisations.order_by().values(*fields)
+    queryset = organisations.order_by("pinyin", "name", "pk").values(*fields)
 
     def label(key, value):
         return export_value(key, value, language)
