@@ -6,7 +6,8 @@ value in Python and build one large statement per batch; on PostgreSQL that mana
 for an organisation, its membership and their two history rows on this shared machine, far from the
 10,000 rows/s an import of 100,000 members needs. COPY streams the same rows in PostgreSQL's own
 format. Primary keys are drawn from the table's sequence first, so memberships can point at new
-organisations and history rows can carry the ids, exactly as simple-history would write them.
+organisations; an update goes through a temporary table. The history rows, the same columns
+simple-history writes, are then copied from the written rows inside the database.
 """
 
 from django.db import connection
@@ -43,36 +44,36 @@ def create(model, rows: list[dict], *, user=None, reason: str = "") -> list[int]
         row["id"] = pk
     attnames = [f.attname for f in fields]
     _copy(model._meta.db_table, [f.column for f in fields], ([row[a] for a in attnames] for row in rows))
-    _copy_history(model, rows, dict.__getitem__, "+", now, user, reason)
+    _history_from_table(model, ids, "+", now, user, reason)
     return ids
 
 
-def update(objs: list, model, fields: list[str], *, user=None, reason: str = "") -> None:
-    """Write ``fields`` of ``objs`` and one '~' history row each."""
-    if not objs:
+def update(model, rows: list[dict], *, user=None, reason: str = "") -> None:
+    """Set the values in ``rows`` (each with its "id"; None leaves a field as it is); a '~' history row each."""
+    if not rows:
         return
+    fields = sorted({key for row in rows for key in row} - {"id"})
     if not uses_copy():
+        objs = model._default_manager.in_bulk([row["id"] for row in rows])
+        for row in rows:
+            for key, value in row.items():
+                if value is not None:
+                    setattr(objs[row["id"]], key, value)
         bulk_update_with_history(
-            objs, model, fields, batch_size=len(objs), default_user=user, default_change_reason=reason
+            list(objs.values()), model, fields, batch_size=len(objs), default_user=user, default_change_reason=reason
         )
         return
     now = timezone.now()
-    table = model._meta.db_table
-    columns = [model._meta.get_field(f) for f in fields]
-    names = ", ".join(connection.ops.quote_name(c.column) for c in columns)
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = [connection.ops.quote_name(model._meta.get_field(f).column) for f in fields]
     with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TEMP TABLE import_update AS SELECT id, {names} FROM {table} WITH NO DATA")
-        _copy(
-            "import_update",
-            ["id", *(c.column for c in columns)],
-            ([o.pk, *(getattr(o, c.attname) for c in columns)] for o in objs),
-        )
-        assignments = ", ".join(
-            f"{connection.ops.quote_name(c.column)} = u.{connection.ops.quote_name(c.column)}" for c in columns
-        )
+        cursor.execute(f"CREATE TEMP TABLE import_update AS SELECT id, {', '.join(columns)} FROM {table} WITH NO DATA")
+        names = ["id", *(model._meta.get_field(f).column for f in fields)]
+        _copy("import_update", names, ([row.get(f) for f in ["id", *fields]] for row in rows))
+        assignments = ", ".join(f"{c} = COALESCE(u.{c}, {table}.{c})" for c in columns)
         cursor.execute(f"UPDATE {table} SET {assignments} FROM import_update u WHERE {table}.id = u.id")
         cursor.execute("DROP TABLE import_update")
-    _copy_history(model, objs, getattr, "~", now, user, reason)
+    _history_from_table(model, [row["id"] for row in rows], "~", now, user, reason)
 
 
 def _next_ids(model, count: int) -> list[int]:
@@ -92,22 +93,30 @@ def _copy(table: str, columns: list[str], rows) -> None:
             copy.write_row(row)
 
 
-def _copy_history(model, objs, get, history_type: str, now, user, reason: str) -> None:
+def _history_from_table(model, ids: list[int], history_type: str, now, user, reason: str) -> None:
+    """Copy the rows ``ids`` into the history table inside the database, as simple-history records them."""
     history = get_history_model_for_model(model)
-    own = {f.attname for f in model._meta.concrete_fields}
-    columns, getters = [], []
+    own = {f.attname: f.column for f in model._meta.concrete_fields}
+    values = {
+        "history_date": now,
+        "history_type": history_type,
+        "history_change_reason": reason,
+        "history_user_id": getattr(user, "pk", None),
+    }
+    quote = connection.ops.quote_name
+    columns, selects, params = [], [], []
     for field in history._meta.concrete_fields:
         if field.attname == "history_id":
             continue  # The history table's own sequence numbers it.
-        columns.append(field.column)
+        columns.append(quote(field.column))
         if field.attname in own:
-            getters.append(lambda o, name=field.attname: get(o, name))
+            selects.append(f"t.{quote(own[field.attname])}")
         else:
-            value = {
-                "history_date": now,
-                "history_type": history_type,
-                "history_change_reason": reason,
-                "history_user_id": getattr(user, "pk", None),
-            }.get(field.attname)
-            getters.append(lambda o, value=value: value)
-    _copy(history._meta.db_table, columns, ([getter(o) for getter in getters] for o in objs))
+            selects.append("%s")
+            params.append(values.get(field.attname))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(columns)}) "
+            f"SELECT {', '.join(selects)} FROM {quote(model._meta.db_table)} t WHERE t.id = ANY(%s) ORDER BY t.id",
+            [*params, ids],
+        )

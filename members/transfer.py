@@ -687,32 +687,24 @@ def write_plans(plans: list[RowPlan], *, user=None, progress=None) -> None:
             progress("written", done)
     now = timezone.now()
     for batch in _batched(updates, BATCH_SIZE):
-        changed = [p for p in batch if p.values]
-        if changed:
-            organisations = Organisation.objects.in_bulk([p.organisation_id for p in changed])
-            fields = {"updated_at"}
-            for plan in changed:
-                organisation = organisations[plan.organisation_id]
-                values = _organisation_kwargs(plan.values)
-                for key, value in values.items():
-                    setattr(organisation, key, value)
-                fields.update(values)
-                if "name" in plan.values:
-                    organisation.derive_names()
-                    fields.update(["name_hans", "name_hant", "pinyin", "initials", "name_key"])
-                organisation.updated_at = now
-            bulk.update(list(organisations.values()), Organisation, sorted(fields), **history)
-        existing = [p for p in batch if p.membership and p.membership_id]
-        if existing:
-            memberships = Membership.objects.in_bulk([p.membership_id for p in existing])
-            fields = {"updated_at"}
-            for plan in existing:
-                membership = memberships[plan.membership_id]
-                for key, value in plan.membership.items():
-                    setattr(membership, key, value)
-                membership.updated_at = now
-                fields.update(plan.membership)
-            bulk.update(list(memberships.values()), Membership, sorted(fields), **history)
+        rows = []
+        for plan in batch:
+            if not plan.values:
+                continue
+            row = {"id": plan.organisation_id, "updated_at": now, **_organisation_kwargs(plan.values)}
+            if "name" in row:
+                derived = SimpleNamespace(name=row["name"], pinyin_override="")
+                ChineseNamed.derive_names(derived)
+                del derived.pinyin_override  # Not in the file: a hand-written override is kept.
+                row.update(vars(derived))
+            rows.append(row)
+        bulk.update(Organisation, rows, **history)
+        rows = [
+            {"id": p.membership_id, "updated_at": now, **p.membership}
+            for p in batch
+            if p.membership and p.membership_id
+        ]
+        bulk.update(Membership, rows, **history)
         new = [
             {"organisation_id": p.organisation_id, **p.membership}
             for p in batch
