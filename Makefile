@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test setup lint check clean serve backup restore screenshots loadtest
+.PHONY: run test setup lint check clean serve backup restore screenshots loadtest bench-import
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -56,3 +56,7 @@ check: setup
 
 clean:
 	rm -rf $(VENV) var
+
+# Speed of import_members and export_members on PostgreSQL (set DATABASE_URL); prints rows/s.
+bench-import: setup
+	$(BIN)/python bench/bench_import.py

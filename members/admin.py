@@ -5,9 +5,11 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from import_export.admin import ImportExportMixin
 
 from members import quality, services
 from members.models import Industry, Membership, Organisation, Sector
+from members.resources import FORMATS, OrganisationResource
 from registry.admin import SOURCE_FIELDSET, HistoryAdmin
 
 
@@ -177,7 +179,9 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(HistoryAdmin):
+class OrganisationAdmin(ImportExportMixin, HistoryAdmin):
+    resource_classes = [OrganisationResource]
+    import_formats = export_formats = FORMATS
     list_display = ["name", "short_name", "industry", "kind", "status", "tier", "since"]
     list_select_related = ["industry"]
     list_filter = [StatusFilter, TierFilter, "industry__sector", "industry", "kind", "province", QualityFilter]

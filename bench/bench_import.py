@@ -1,0 +1,230 @@
+"""Benchmark of import_members and export_members on PostgreSQL: prints rows/s and peak memory.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/registry_bench make bench-import
+
+The database is created if missing, migrated and seeded; organisations from an earlier run are
+removed first. Each phase runs in its own process, so its peak memory is its own.
+"""
+
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ROWS = int(os.environ.get("BENCH_ROWS", "100000"))
+PREFIX = "基準"  # Every benchmark organisation's name starts with it, so a rerun can remove them.
+
+
+def setup_django():
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registry.settings")
+    import django
+
+    django.setup()
+
+
+def ensure_database(url: str) -> None:
+    import dj_database_url
+    import psycopg
+
+    config = dj_database_url.parse(url)
+    params = {"host": config["HOST"], "port": config["PORT"] or 5432, "user": config["USER"], "dbname": "postgres"}
+    if config["PASSWORD"]:
+        params["password"] = config["PASSWORD"]
+    with psycopg.connect(**params, autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{config["NAME"]}"')
+
+
+def make_file(path: Path, *, city: str) -> None:
+    from members.validators import credit_code_check_character
+
+    rng = random.Random(7)
+    places = [
+        "北京",
+        "上海",
+        "天津",
+        "重慶",
+        "廣州",
+        "深圳",
+        "杭州",
+        "南京",
+        "蘇州",
+        "武漢",
+        "成都",
+        "西安",
+        "長沙",
+        "鄭州",
+        "濟南",
+        "青島",
+        "大連",
+        "寧波",
+        "廈門",
+        "無錫",
+        "佛山",
+        "東莞",
+        "合肥",
+        "福州",
+        "昆明",
+        "南昌",
+        "貴陽",
+        "太原",
+        "石家莊",
+        "哈爾濱",
+        "長春",
+        "瀋陽",
+        "蘭州",
+        "銀川",
+        "西寧",
+        "烏魯木齊",
+        "拉薩",
+        "南寧",
+        "海口",
+        "呼和浩特",
+    ]
+    words = [
+        "綠色",
+        "智能",
+        "新能源",
+        "環保",
+        "節能",
+        "精密",
+        "電子",
+        "信息",
+        "材料",
+        "化工",
+        "機械",
+        "汽車",
+        "鋼鐵",
+        "鋁業",
+        "裝備",
+        "光伏",
+        "儲能",
+        "電池",
+        "半導體",
+        "物流",
+        "紡織",
+        "造紙",
+        "建材",
+        "水泥",
+        "玻璃",
+        "陶瓷",
+        "塑料",
+        "橡膠",
+        "醫藥",
+        "食品",
+        "家電",
+        "照明",
+        "通信",
+        "軟件",
+        "數據",
+        "雲計算",
+        "機器人",
+        "船舶",
+        "航空",
+        "軌道",
+        "電力",
+        "燃氣",
+        "水務",
+        "冶金",
+        "礦業",
+        "稀土",
+        "有色",
+        "特鋼",
+        "重工",
+        "輕工",
+    ]
+    suffixes = ["有限公司", "股份有限公司", "集團有限公司", "科技有限公司", "實業有限公司"]
+    industries = ["電子信息行業", "家電", "Equipment manufacturing", "heavy-industry", "汽车零部件", "石油化工行業"]
+    seen = set()
+    lines = ["名稱,英文名稱,統一社會信用代碼,行業,類型,會員級別,狀態,入會日期,省份,城市,網站"]
+    n = 0
+    while len(seen) < ROWS:
+        name = PREFIX + rng.choice(places) + rng.choice(words) + rng.choice(words) + rng.choice(suffixes)
+        if name in seen:
+            continue
+        seen.add(name)
+        n += 1
+        code = ""
+        if n % 2:
+            first17 = "91" + f"{n:015d}"
+            code = first17 + credit_code_check_character(first17)
+        lines.append(f"{name},,{code},{rng.choice(industries)},企業,會員單位,正式會員,2017/7/{1 + n % 28},廣東,{city},")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+
+
+def clean() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        like = PREFIX + "%"
+        cursor.execute(
+            "DELETE FROM members_historicalmembership WHERE organisation_id IN "
+            "(SELECT id FROM members_organisation WHERE name LIKE %s)",
+            [like],
+        )
+        cursor.execute(
+            "DELETE FROM members_membership WHERE organisation_id IN "
+            "(SELECT id FROM members_organisation WHERE name LIKE %s)",
+            [like],
+        )
+        cursor.execute("DELETE FROM members_historicalorganisation WHERE name LIKE %s", [like])
+        cursor.execute("DELETE FROM members_organisation WHERE name LIKE %s", [like])
+        # Dead rows from the last run would slow this one's unique checks.
+        for table in ("members_organisation", "members_historicalorganisation", "members_membership"):
+            cursor.execute(f"VACUUM ANALYZE {table}")
+        cursor.execute("VACUUM ANALYZE members_historicalmembership")
+
+
+def phase(name: str, path: str) -> None:
+    """Run one phase in this process and print its figures."""
+    setup_django()
+    import io
+
+    from django.core.management import call_command
+
+    started = time.perf_counter()
+    if name == "export":
+        call_command("export_members", "--all", "-o", path, stdout=io.StringIO())
+    else:
+        call_command("import_members", path, stdout=io.StringIO())
+    elapsed = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    from members.models import Organisation
+
+    rows = Organisation.objects.count() if name == "export" else ROWS
+    print(f"{name:8} {rows:>8} rows  {elapsed:6.1f} s  {rows / elapsed:>8,.0f} rows/s  peak memory {peak:,.0f} MB")
+
+
+def main() -> None:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        sys.exit("Set DATABASE_URL to a PostgreSQL database, e.g. postgres://postgres@127.0.0.1:5432/registry_bench")
+    ensure_database(url)
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
+    call_command("seed", str(ROOT / "fixtures" / "china-green-manufacturing-alliance.toml"), verbosity=0)
+    clean()
+    with tempfile.TemporaryDirectory() as tmp:
+        new, changed, out = Path(tmp, "new.csv"), Path(tmp, "changed.csv"), Path(tmp, "export.csv")
+        make_file(new, city="深圳")
+        make_file(changed, city="廣州")
+        print(f"PostgreSQL, {ROWS:,} rows; targets: create ≥ 10,000, update ≥ 5,000, export ≥ 30,000 rows/s, < 500 MB")
+        for name, path in (("create", new), ("update", changed), ("export", out)):
+            subprocess.run([sys.executable, __file__, name, str(path)], check=True)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3:
+        phase(sys.argv[1], sys.argv[2])
+    else:
+        main()

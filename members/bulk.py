@@ -1,0 +1,122 @@
+"""Bulk writes with their simple-history records, by COPY on PostgreSQL.
+
+Our own piece: Django's bulk_create and bulk_update with simple-history's
+bulk_create_with_history/bulk_update_with_history (used on SQLite and other databases) prepare every
+value in Python and build one large statement per batch; on PostgreSQL that managed about 550 rows/s
+for an organisation, its membership and their two history rows on this shared machine, far from the
+10,000 rows/s an import of 100,000 members needs. COPY streams the same rows in PostgreSQL's own
+format. Primary keys are drawn from the table's sequence first, so memberships can point at new
+organisations; an update goes through a temporary table. The history rows, the same columns
+simple-history writes, are then copied from the written rows inside the database.
+"""
+
+from django.db import connection
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history, get_history_model_for_model
+
+
+def uses_copy() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def create(model, rows: list[dict], *, user=None, reason: str = "") -> list[int]:
+    """Insert ``rows`` (field attnames to values; defaults fill the rest) and a '+' history row each; return ids.
+
+    Rows are dicts rather than model instances: building 100,000 instances cost more than writing them.
+    """
+    if not rows:
+        return []
+    fields = model._meta.concrete_fields
+    now = timezone.now()
+    defaults = {}
+    for field in fields:
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            defaults[field.attname] = now
+        elif field.attname != "id":
+            defaults[field.attname] = field.get_default()
+    rows = [{**defaults, **row} for row in rows]
+    if not uses_copy():
+        objs = [model(**row) for row in rows]
+        created = bulk_create_with_history(objs, model, len(objs), default_user=user, default_change_reason=reason)
+        return [obj.pk for obj in created]
+    ids = _next_ids(model, len(rows))
+    for row, pk in zip(rows, ids, strict=True):
+        row["id"] = pk
+    attnames = [f.attname for f in fields]
+    _copy(model._meta.db_table, [f.column for f in fields], ([row[a] for a in attnames] for row in rows))
+    _history_from_table(model, ids, "+", now, user, reason)
+    return ids
+
+
+def update(model, rows: list[dict], *, user=None, reason: str = "") -> None:
+    """Set the values in ``rows`` (each with its "id"; None leaves a field as it is); a '~' history row each."""
+    if not rows:
+        return
+    fields = sorted({key for row in rows for key in row} - {"id"})
+    if not uses_copy():
+        objs = model._default_manager.in_bulk([row["id"] for row in rows])
+        for row in rows:
+            for key, value in row.items():
+                if value is not None:
+                    setattr(objs[row["id"]], key, value)
+        bulk_update_with_history(
+            list(objs.values()), model, fields, batch_size=len(objs), default_user=user, default_change_reason=reason
+        )
+        return
+    now = timezone.now()
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = [connection.ops.quote_name(model._meta.get_field(f).column) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMP TABLE import_update AS SELECT id, {', '.join(columns)} FROM {table} WITH NO DATA")
+        names = ["id", *(model._meta.get_field(f).column for f in fields)]
+        _copy("import_update", names, ([row.get(f) for f in ["id", *fields]] for row in rows))
+        assignments = ", ".join(f"{c} = COALESCE(u.{c}, {table}.{c})" for c in columns)
+        cursor.execute(f"UPDATE {table} SET {assignments} FROM import_update u WHERE {table}.id = u.id")
+        cursor.execute("DROP TABLE import_update")
+    _history_from_table(model, [row["id"] for row in rows], "~", now, user, reason)
+
+
+def _next_ids(model, count: int) -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [model._meta.db_table, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _copy(table: str, columns: list[str], rows) -> None:
+    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor, cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _history_from_table(model, ids: list[int], history_type: str, now, user, reason: str) -> None:
+    """Copy the rows ``ids`` into the history table inside the database, as simple-history records them."""
+    history = get_history_model_for_model(model)
+    own = {f.attname: f.column for f in model._meta.concrete_fields}
+    values = {
+        "history_date": now,
+        "history_type": history_type,
+        "history_change_reason": reason,
+        "history_user_id": getattr(user, "pk", None),
+    }
+    quote = connection.ops.quote_name
+    columns, selects, params = [], [], []
+    for field in history._meta.concrete_fields:
+        if field.attname == "history_id":
+            continue  # The history table's own sequence numbers it.
+        columns.append(quote(field.column))
+        if field.attname in own:
+            selects.append(f"t.{quote(own[field.attname])}")
+        else:
+            selects.append("%s")
+            params.append(values.get(field.attname))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(columns)}) "
+            f"SELECT {', '.join(selects)} FROM {quote(model._meta.db_table)} t WHERE t.id = ANY(%s) ORDER BY t.id",
+            [*params, ids],
+        )

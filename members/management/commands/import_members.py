@@ -1,0 +1,51 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from members.transfer import import_members
+
+
+class Command(BaseCommand):
+    help = "Import members from a CSV or XLSX file; on any error nothing is written."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--dry-run", action="store_true", help="Check the file and report, writing nothing.")
+        parser.add_argument(
+            "--encoding", default="auto", help="CSV encoding: auto (default), utf-8, gb18030, gbk or big5."
+        )
+
+    def handle(self, *args, file, dry_run, encoding, **options):
+        try:
+            data = file.read_bytes()
+        except OSError as error:
+            raise CommandError(_("Cannot read %(file)s: %(error)s") % {"file": file, "error": error}) from None
+        result = import_members(
+            data, filename=file.name, encoding=encoding, dry_run=dry_run, progress=self._progress(data)
+        )
+        for problem in result.problems:
+            self.stderr.write(str(problem))
+        summary = _("created %(created)d, updated %(updated)d, unchanged %(unchanged)d, errors %(errors)d") % {
+            "created": 0 if result.errors else result.created,
+            "updated": 0 if result.errors else result.updated,
+            "unchanged": 0 if result.errors else result.unchanged,
+            "errors": len(result.errors),
+        }
+        if result.errors:
+            raise CommandError(_("Nothing was imported: %(summary)s") % {"summary": summary}, returncode=1)
+        if dry_run:
+            summary = _("Dry run, nothing written: %(summary)s") % {"summary": summary}
+        self.stdout.write(summary)
+
+    def _progress(self, data: bytes):
+        if len(data) < 200_000:  # A few thousand rows: no progress line needed.
+            return None
+
+        stages = {"checked": _("%(rows)d rows checked…"), "written": _("%(rows)d rows written…")}
+
+        def progress(stage: str, rows: int) -> None:
+            self.stderr.write(stages[stage] % {"rows": rows}, ending="\r")
+            self.stderr.flush()
+
+        return progress

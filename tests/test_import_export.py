@@ -1,0 +1,365 @@
+import csv
+import datetime
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import translation
+
+from members.models import Membership, Organisation
+from members.transfer import detect_encoding, import_members
+
+DATA = Path(__file__).parent / "data"
+BYD_CODE = "914403001922038216"
+
+
+def snapshot():
+    """Everything an import could change, to check that a refused import changed nothing."""
+    return (
+        list(Organisation.objects.order_by("pk").values()),
+        list(Membership.objects.order_by("pk").values()),
+        Organisation.history.count(),
+    )
+
+
+def run_import(name, *args):
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_members", str(DATA / name), *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def run_failing_import(name, *args):
+    err = io.StringIO()
+    with pytest.raises(CommandError) as raised:
+        call_command("import_members", str(DATA / name), *args, stdout=io.StringIO(), stderr=err)
+    assert raised.value.returncode == 1
+    return err.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "encoding"),
+    [
+        ("members-utf8.csv", "utf-8"),
+        ("members-utf8-bom.csv", "utf-8-sig"),
+        ("members-gbk.csv", "gb18030"),
+        ("members-gb18030.csv", "gb18030"),
+        ("members-big5.csv", "cp950"),
+    ],
+)
+def test_detect_encoding_tells_each_encoding_apart(name, encoding):
+    assert detect_encoding((DATA / name).read_bytes()) == encoding
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["members-utf8.csv", "members-utf8-bom.csv", "members-gbk.csv", "members-big5.csv", "members.xlsx"],
+)
+def test_import_members_reads_every_encoding_and_header_script(seeded, name):
+    out, _ = run_import(name)
+
+    byd = Organisation.objects.get(credit_code=BYD_CODE)
+    assert byd.name_hans == "比亚迪股份有限公司"
+    assert byd.industry.slug == "auto-parts"
+    assert byd.kind == Organisation.Kind.ENTERPRISE
+    assert byd.website == "https://www.byd.com"
+    membership = byd.memberships.get()
+    assert (membership.tier, membership.status) == ("council", "active")
+    assert membership.since == datetime.date(2017, 7, 22)
+    geely = Organisation.objects.get(name_hans="浙江吉利控股集团")
+    assert geely.industry.slug == "auto-parts"
+    assert geely.memberships.get().since == datetime.date(2018, 3, 1)
+    # 联想集团 in the file is the seeded 聯想集團: updated, not duplicated.
+    assert Organisation.objects.filter(name_key="联想集团").count() == 1
+    lenovo = Organisation.objects.get(name_key="联想集团")
+    assert lenovo.name == "聯想集團"
+    assert lenovo.province == "北京"
+    assert "2" in out and "1" in out
+
+
+def test_import_members_reads_gb18030_beyond_gbk(seeded):
+    run_import("members-gb18030.csv")  # 䶮 has no GBK code; GB18030 has one.
+    assert Organisation.objects.get(name="刘䶮科技有限公司").industry.slug == "electronics-information"
+
+
+def test_import_members_summary_counts_created_updated_unchanged(seeded):
+    with translation.override("en"):
+        out, _ = run_import("members-utf8.csv")
+        assert "created 2, updated 1, unchanged 0, errors 0" in out
+        out, _ = run_import("members-gbk.csv")
+        assert "created 0, updated 0, unchanged 3, errors 0" in out
+
+
+def test_import_members_records_history(seeded):
+    run_import("members-utf8.csv")
+
+    byd = Organisation.objects.get(credit_code=BYD_CODE)
+    assert byd.history.get().history_type == "+"
+    assert byd.memberships.get().history.count() == 1
+    lenovo = Organisation.objects.get(name_key="联想集团")
+    assert lenovo.history.first().history_type == "~"
+
+
+def test_import_members_dry_run_writes_nothing(seeded):
+    before = snapshot()
+    with translation.override("en"):
+        out, _ = run_import("members-utf8.csv", "--dry-run")
+    assert "created 2, updated 1" in out
+    assert snapshot() == before
+
+
+def test_import_members_industry_by_slug_and_label(seeded, tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text("名稱,行業\n甲公司,equipment-manufacturing\n乙公司,裝備制造業\n丙公司,装备制造\n", encoding="utf-8")
+    call_command("import_members", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    assert set(
+        Organisation.objects.filter(industry__slug="equipment-manufacturing").values_list("name", flat=True)
+    ) >= {
+        "甲公司",
+        "乙公司",
+        "丙公司",
+    }
+
+
+def test_import_members_matches_by_credit_code_before_name(seeded):
+    run_import("members-utf8.csv")
+    byd = Organisation.objects.get(credit_code=BYD_CODE)
+    path = DATA.parent / "data" / "members-utf8.csv"
+    text = path.read_text(encoding="utf-8").replace("比亚迪股份有限公司", "比亚迪汽车")
+    renamed = io.BytesIO(text.encode())
+    result = import_members(renamed.getvalue(), filename="x.csv")
+    assert not result.errors
+    byd.refresh_from_db()
+    assert byd.name == "比亚迪汽车"
+    assert byd.name_hant == "比亞迪汽車"
+    assert Organisation.objects.filter(credit_code=BYD_CODE).count() == 1
+
+
+def test_import_members_full_width_and_spaces_match_the_same_name(seeded, tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text("name,industry,city\n  聯想集團　,電子信息,北京\n", encoding="utf-8")
+    call_command("import_members", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    assert Organisation.objects.filter(name_key="联想集团").get().city == "北京"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("bad-missing-columns.csv", ["row 1, column industry: The required column industry"]),
+        ("bad-industry.csv", ["row 2, column industry: There is no industry 新能源."]),
+        (
+            "bad-credit-code.csv",
+            ["row 2, column credit_code: The check character", "row 3, column credit_code: A unified social"],
+        ),
+        ("bad-duplicate.csv", ["row 4, column name: This organisation is already in row 2 of the file."]),
+        (
+            "bad-status-date.csv",
+            ["row 2, column status: 在册 is not a valid status", "row 3, column joined_on: 2017-13-40 is not a date"],
+        ),
+        (
+            "bad-too-long.csv",
+            ["row 2, column province: 51 characters is too long", "row 3, column name: 201 characters is too long"],
+        ),
+    ],
+)
+def test_import_members_refuses_a_bad_file_listing_every_problem(seeded, name, expected):
+    before = snapshot()
+    with translation.override("en"):
+        err = run_failing_import(name)
+    for message in expected:
+        assert message in err
+    assert snapshot() == before
+
+
+def test_import_members_reports_problems_in_the_users_language(seeded):
+    before = snapshot()
+    with translation.override("zh-hans"):
+        err = run_failing_import("bad-industry.csv")
+    assert "第 2 行" in err
+    assert "没有行业" in err
+    assert snapshot() == before
+
+
+def test_import_members_shows_progress_for_a_large_file(seeded, tmp_path):
+    path = tmp_path / "large.csv"
+    rows = "".join(f"測試會員單位第{n:05d}號有限公司,電子信息,北京市海淀區中關村大街{n}號\n" for n in range(6000))
+    path.write_text("name,industry,city\n" + rows, encoding="utf-8")
+    err = io.StringIO()
+    with translation.override("en"):
+        call_command("import_members", str(path), stdout=io.StringIO(), stderr=err)
+    assert "5000 rows checked…" in err.getvalue()
+    assert "6000 rows written…" in err.getvalue()
+    assert Organisation.objects.filter(name__startswith="測試會員單位").count() == 6000
+
+
+def test_import_members_warns_of_unknown_columns_and_imports(seeded):
+    with translation.override("en"):
+        out, err = run_import("unknown-column.csv")
+    assert "Warning: row 1, column 备注: Unknown column, ignored." in err
+    assert Organisation.objects.filter(name="比亚迪").exists()
+
+
+def test_import_members_refuses_an_unreadable_file(seeded, tmp_path):
+    path = tmp_path / "m.xlsx"
+    path.write_bytes(b"PK\x03\x04 not really a workbook")
+    before = snapshot()
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_members", str(path), stdout=io.StringIO(), stderr=err)
+    assert snapshot() == before
+
+
+def export(tmp_path, *args, name="out.csv"):
+    path = tmp_path / name
+    call_command("export_members", "-o", str(path), *args, stdout=io.StringIO())
+    return path
+
+
+def test_export_members_writes_utf8_with_bom_and_only_active_members(seeded, tmp_path):
+    run_import("members-utf8.csv")
+    data = export(tmp_path).read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert rows[0][:2] == ["名称", "英文名称"]
+    exported = {row[0] for row in rows[1:]}
+    assert "比亚迪股份有限公司" in exported
+    assert "浙江吉利控股集团" not in exported  # applied, not active
+    assert "工業和信息化部" not in exported  # not a member
+    everyone = {
+        row[0]
+        for row in csv.reader(io.StringIO(export(tmp_path, "--all").read_bytes().decode("utf-8-sig"), newline=""))
+    }
+    assert {"浙江吉利控股集团", "工業和信息化部"} <= everyone
+
+
+def test_export_members_then_import_changes_nothing(seeded, tmp_path):
+    run_import("members-utf8.csv")
+    run_import("formula.csv")
+    for name in ("all.csv", "all.xlsx"):
+        path = export(tmp_path, "--all", name=name)
+        before = snapshot()
+        with translation.override("en"):
+            out, _ = run_import(str(path))
+        assert "created 0, updated 0" in out, name
+        assert snapshot() == before, name
+
+
+def test_export_members_neutralises_formula_cells(seeded, tmp_path):
+    run_import("formula.csv")
+    assert Organisation.objects.filter(name='=HYPERLINK("http://x")').exists()
+    rows = list(csv.reader(io.StringIO(export(tmp_path, "--all").read_bytes().decode("utf-8-sig"), newline="")))
+    book = openpyxl.load_workbook(export(tmp_path, "--all", name="all.xlsx"))
+    for cells in (rows, list(book.active.iter_rows(values_only=True))):
+        for row in cells:
+            for cell in row:
+                assert not str(cell or "").startswith(("=", "+", "-", "@", "\t", "\r"))
+    flat = {cell for row in rows for cell in row}
+    assert {'\'=HYPERLINK("http://x")', "'+86", "'-1 吨", "'@SUM(A1)", "'\tTAB", "'\rCR"} <= flat
+
+
+def test_export_members_xlsx_opens_with_headers_and_rows(seeded, tmp_path):
+    run_import("members.xlsx")
+    book = openpyxl.load_workbook(export(tmp_path, name="members.xlsx"))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0][0] == "名称"
+    assert any(row[0] == "比亚迪股份有限公司" for row in rows[1:])
+
+
+IMPORT_URL = "/admin/members/organisation/import/"
+
+
+def admin_import(client, name):
+    with (DATA / name).open("rb") as f:
+        data = {"resource": 0, "format": 1 if name.endswith(".xlsx") else 0, "import_file": f}
+        return client.post(IMPORT_URL, data, HTTP_ACCEPT_LANGUAGE="en")
+
+
+def test_admin_import_previews_a_gbk_file_then_confirms(seeded, admin_client):
+    response = admin_import(admin_client, "members-gbk.csv")
+
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert [row.import_type for row in result.rows] == ["new", "new", "update"]
+    assert "比亚迪股份有限公司" in response.content.decode()
+    assert not Organisation.objects.filter(credit_code=BYD_CODE).exists()  # A preview writes nothing.
+
+    confirm = response.context["confirm_form"]
+    data = {name: confirm[name].value() for name in confirm.fields}
+    response = admin_client.post("/admin/members/organisation/process_import/", data)
+
+    assert response.status_code == 302
+    byd = Organisation.objects.get(credit_code=BYD_CODE)
+    assert byd.memberships.get().status == "active"
+    assert Organisation.objects.filter(name_key="联想集团").count() == 1
+
+
+def test_admin_import_shows_unchanged_rows_as_skipped(seeded, admin_client):
+    run_import("members-utf8.csv")
+    response = admin_import(admin_client, "members-gbk.csv")
+    assert [row.import_type for row in response.context["result"].rows] == ["skip", "skip", "skip"]
+
+
+def test_admin_import_refuses_a_bad_file_and_writes_nothing(seeded, admin_client):
+    before = snapshot()
+    response = admin_import(admin_client, "bad-industry.csv")
+    result = response.context["result"]
+    assert result.has_validation_errors()
+    assert "There is no industry 新能源." in response.content.decode()
+    assert "confirm_form" not in response.context or response.context["confirm_form"] is None
+    assert snapshot() == before
+
+
+def test_admin_export_applies_the_changelist_filters(seeded, admin_client):
+    run_import("members-utf8.csv")
+    url = "/admin/members/organisation/export/?kind__exact=government"
+    response = admin_client.get(url)
+    form = response.context["form"]
+    data = {"format": 0, "resource": 0}
+    data.update({name: "on" for name, field in form.fields.items() if name.startswith("organisationresource_")})
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    content = response.content
+    assert content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
+    exported = {row[0] for row in rows[1:]}
+    assert "工業和信息化部" in exported
+    assert "比亚迪股份有限公司" not in exported
+
+
+def test_import_members_compares_a_large_file_in_one_pass(seeded, tmp_path, monkeypatch):
+    # With batches of one, the seeded members are "many": the single pass over both tables is used.
+    monkeypatch.setattr("members.transfer.BATCH_SIZE", 1)
+    run_import("members-utf8.csv")
+    path = export(tmp_path, "--all")
+    before = snapshot()
+    with translation.override("en"):
+        out, _ = run_import(str(path))
+    assert "created 0, updated 0" in out
+    assert snapshot() == before
+    changed = tmp_path / "changed.csv"
+    changed.write_text(path.read_text("utf-8-sig").replace("深圳", "惠州"), encoding="utf-8")
+    with translation.override("en"):
+        out, _ = run_import(str(changed))
+    assert "created 0, updated 1," in out
+    assert Organisation.objects.get(credit_code=BYD_CODE).city == "惠州"
+    assert Membership.objects.count() == len(before[1])
+
+
+def test_admin_import_reads_an_xlsx_file(seeded, admin_client):
+    response = admin_import(admin_client, "members.xlsx")
+    assert [row.import_type for row in response.context["result"].rows] == ["new", "new", "update"]
+
+
+def test_admin_import_and_export_need_their_permissions(seeded, client, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    editor = django_user_model.objects.create_user("editor", password="x", is_staff=True)
+    editor.user_permissions.add(*Permission.objects.filter(codename__in=["view_organisation", "change_organisation"]))
+    client.force_login(editor)
+    assert client.get(IMPORT_URL).status_code == 403
+    assert client.get("/admin/members/organisation/export/").status_code == 403
+    editor.user_permissions.add(*Permission.objects.filter(codename__in=["import_organisation", "export_organisation"]))
+    assert client.get(IMPORT_URL).status_code == 200
+    assert client.get("/admin/members/organisation/export/").status_code == 200
