@@ -42,7 +42,7 @@ def term_succeed(
         term.full_clean()
         term._history_user = by
         reason = _("Ended on %(date)s; succeeded by %(holder)s")
-        term._change_reason = (reason % {"date": on.isoformat(), "holder": person or organisation})[:100]
+        term._change_reason = reason % {"date": on.isoformat(), "holder": person or organisation}
         term.save()
         successor = Term(
             position=term.position,
@@ -56,6 +56,6 @@ def term_succeed(
         successor.full_clean()
         successor._history_user = by
         reason = _("Succeeded %(holder)s on %(date)s")
-        successor._change_reason = (reason % {"holder": term.holder, "date": on.isoformat()})[:100]
+        successor._change_reason = reason % {"holder": term.holder, "date": on.isoformat()}
         successor.save()
     return successor

@@ -128,6 +128,7 @@ class Organisation(ChineseNamed, Sourced):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["pinyin", "name"]
+        indexes = [models.Index(fields=["pinyin", "name"], name="members_organisation_pinyin")]
         permissions = [
             ("import_organisation", _("Can import organisations")),
             ("export_organisation", _("Can export organisations")),

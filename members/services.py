@@ -46,7 +46,7 @@ def _move(
             setattr(current, name, value)
         current.full_clean()
         current._history_user = by
-        current._change_reason = reason[:100]
+        current._change_reason = reason
         current.save()
     membership.refresh_from_db()
     return membership
@@ -116,7 +116,7 @@ def membership_withdraw(
 
 def _reason(summary: str, reason: str) -> str:
     reason = (reason or "").strip()
-    return f"{summary}: {reason}"[:100] if reason else summary
+    return f"{summary}: {reason}" if reason else summary
 
 
 def organisation_has_history(organisation: Organisation) -> bool:

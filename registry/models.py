@@ -8,6 +8,11 @@ from simple_history.models import HistoricalRecords
 
 from registry import names
 
+HISTORY_UNINDEXED = [
+    "slug", "name_key", "pinyin", "credit_code", "source", "industry", "sector", "organisation", "person",
+    "position", "affiliation", "body", "alliance", "event", "issuer", "guided_by",
+]  # fmt: skip
+
 
 class Source(models.Model):
     """A published document the registry's data was taken from."""
@@ -32,7 +37,7 @@ class Sourced(models.Model):
     """A record that can say which source it came from."""
 
     source = models.ForeignKey(
-        Source, models.PROTECT, verbose_name=_("source"), null=True, blank=True, related_name="+"
+        Source, models.PROTECT, verbose_name=_("source"), null=True, blank=True, related_name="+", db_index=False
     )
     source_quote = models.CharField(
         _("source quote"), max_length=500, blank=True, help_text=_("The source's own words for this record.")
@@ -46,7 +51,9 @@ class Sourced(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    history = HistoricalRecords(inherit=True)
+    # History rows are read per object (by id and date): indexes on their other columns would only
+    # slow every write, which bulk imports feel most.
+    history = HistoricalRecords(inherit=True, no_db_index=HISTORY_UNINDEXED)
 
     class Meta:
         abstract = True
@@ -59,7 +66,7 @@ class ChineseNamed(models.Model):
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
     name_hans = models.CharField(_("name (Simplified)"), max_length=200, editable=False)
     name_hant = models.CharField(_("name (Traditional)"), max_length=200, editable=False)
-    pinyin = models.CharField(_("pinyin"), max_length=400, editable=False, db_index=True)
+    pinyin = models.CharField(_("pinyin"), max_length=400, editable=False)
     initials = models.CharField(_("pinyin initials"), max_length=200, editable=False)
     pinyin_override = models.CharField(
         _("pinyin override"),
@@ -67,7 +74,7 @@ class ChineseNamed(models.Model):
         blank=True,
         help_text=_("Only where the derived pinyin is wrong, syllables separated by spaces: zeng guo fan."),
     )
-    name_key = models.CharField(_("match key"), max_length=200, editable=False, db_index=True)
+    name_key = models.CharField(_("match key"), max_length=200, editable=False)
 
     unique_name = True  # Subclasses declare a UniqueConstraint on name_key to match.
 

@@ -213,3 +213,6 @@ LOGGING = {
 }
 
 SEED_DIR = BASE_DIR / "fixtures"
+
+# A withdrawal's reason can be longer than simple-history's default 100 characters.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
