@@ -364,3 +364,15 @@ def test_admin_import_and_export_need_their_permissions(seeded, client, django_u
     editor.user_permissions.add(*Permission.objects.filter(codename__in=["import_organisation", "export_organisation"]))
     assert client.get(IMPORT_URL).status_code == 200
     assert client.get("/admin/members/organisation/export/").status_code == 200
+
+
+def test_every_import_is_logged_with_file_rows_and_result(seeded, caplog):
+    with caplog.at_level("INFO", logger="registry.imports"):
+        run_import("members-utf8.csv")
+        run_failing_import("bad-industry.csv")
+    written, refused = [r for r in caplog.records if r.name == "registry.imports"]
+    assert (written.file, written.problems, written.dry_run) == ("members-utf8.csv", 0, False)
+    assert written.rows_created + written.rows_updated + written.rows_unchanged == written.rows > 0
+    assert written.user
+    assert (refused.file, refused.rows_created, refused.problems > 0) == ("bad-industry.csv", 0, True)
+    assert refused.getMessage().endswith("refused")
