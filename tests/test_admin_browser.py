@@ -8,8 +8,14 @@ from members.models import Membership, Organisation
 
 @pytest.fixture
 def page(browser):
+    """A page that fails the test on any console error, such as a style the CSP refused."""
     context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
-    return context.new_page()
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    assert errors == []
 
 
 @pytest.fixture
@@ -82,3 +88,7 @@ def test_editor_walks_the_back_office(live_server, seeded, secretariat_editor, p
     expect(page.locator("#content")).to_contain_text("名譽理事長")
     expect(page.locator("#content")).to_contain_text("李毅中")
     shoot(page, "who-held-what")
+
+    page.goto(f"{live_server.url}/admin/")
+    columns = page.evaluate("getComputedStyle(document.querySelector('.dashboard-panels')).display")
+    assert columns == "grid"  # the dashboard's stylesheet arrived
