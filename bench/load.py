@@ -27,6 +27,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def run(base: str, paths: list[str], requests: int, concurrency: int, timeout: float, headers: dict) -> dict:
     url = urllib.parse.urlsplit(base)
+    paths = [urllib.parse.quote(path, safe="/?=&%") for path in paths]  # 科技 in a query, say
     if url.hostname not in LOOPBACK:
         raise SystemExit(f"refusing to load {url.hostname}: loopback only")
     latencies: dict[str, list[float]] = defaultdict(list)
@@ -49,7 +50,7 @@ def run(base: str, paths: list[str], requests: int, concurrency: int, timeout: f
                 response = connection.getresponse()
                 response.read()
                 status = response.status
-            except (OSError, http.client.HTTPException):
+            except Exception:  # noqa: BLE001 - any failure is a failed request, and the run goes on
                 connection.close()
                 connection = http.client.HTTPConnection(url.hostname, url.port or 80, timeout=timeout)
                 with lock:

@@ -133,7 +133,8 @@ def main():
         f"requests/s {total['rps']}  p50 {total['p50_ms']} ms  p99 {total['p99_ms']} ms  "
         f"errors {total['errors']}  5xx {total['5xx']}  other non-2xx {total['non_2xx'] - total['5xx']}"
     )
-    sys.exit(1 if total["errors"] or total["5xx"] else 0)
+    complete = total["requests"] == args.requests
+    sys.exit(0 if complete and not total["errors"] and not total["5xx"] else 1)
 
 
 if __name__ == "__main__":
