@@ -633,7 +633,7 @@ def import_members(
 
     Every import is logged as one structured record: who, which file, how many rows, what came of it.
     """
-    result = _import_members(data, filename=filename, encoding=encoding, dry_run=dry_run, user=user, progress=progress)
+    result = _check_and_write(data, filename, encoding, dry_run, user, progress)
     import_logger.info(
         "import of %s: %s",
         filename,
@@ -654,15 +654,7 @@ def import_members(
     return result
 
 
-def _import_members(
-    data: bytes,
-    *,
-    filename: str = "",
-    encoding: str = "auto",
-    dry_run: bool = False,
-    user=None,
-    progress: Callable[[str, int], None] | None = None,
-) -> ImportResult:
+def _check_and_write(data, filename, encoding, dry_run, user, progress) -> ImportResult:
     try:
         rows = read_rows(data, filename=filename, encoding=encoding)
         result = plan_import(rows, progress=progress)
