@@ -35,6 +35,7 @@ from members import bulk
 from members.models import Industry, Membership, Organisation
 from members.validators import normalise_credit_code, validate_credit_code
 from registry import names
+from registry.caching import bump_public_version
 from registry.models import ChineseNamed
 
 BATCH_SIZE = 2000
@@ -679,6 +680,8 @@ def _check_and_write(data, filename, encoding, dry_run, user, progress) -> Impor
     try:
         with transaction.atomic():
             write_plans(result.rows, user=user, progress=progress)
+            # Bulk writes send no save signals: tell the public pages' cache the data changed.
+            bump_public_version()
     except IntegrityError as error:
         result.problems.append(Problem(None, "", _("The database refused the import: %(error)s") % {"error": error}))
         result.created = result.updated = 0

@@ -376,3 +376,9 @@ def test_every_import_is_logged_with_file_rows_and_result(seeded, caplog):
     assert written.user
     assert (refused.file, refused.rows_created, refused.problems > 0) == ("bad-industry.csv", 0, True)
     assert refused.getMessage().endswith("refused")
+
+
+def test_an_import_shows_up_on_the_cached_public_directory(seeded, client):
+    assert "比亚迪股份有限公司" not in client.get("/zh-hans/members/").content.decode()  # now cached
+    run_import("members-utf8.csv")
+    assert "比亚迪股份有限公司" in client.get("/zh-hans/members/").content.decode()
