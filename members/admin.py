@@ -13,7 +13,7 @@ from import_export.forms import ImportForm
 from members import quality, services
 from members.models import Industry, Membership, Organisation, Sector
 from members.resources import FORMATS, OrganisationResource
-from registry.admin import SOURCE_FIELDSET, HistoryAdmin
+from registry.admin import SOURCE_FIELDSET, HistoryAdmin, KeepHistoryMixin
 
 
 class IndustryInline(admin.TabularInline):
@@ -199,7 +199,7 @@ class LimitedImportForm(ImportForm):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ImportExportMixin, HistoryAdmin):
+class OrganisationAdmin(KeepHistoryMixin, ImportExportMixin, HistoryAdmin):
     resource_classes = [OrganisationResource]
     import_form_class = LimitedImportForm
     import_formats = export_formats = FORMATS
@@ -251,19 +251,10 @@ class OrganisationAdmin(ImportExportMixin, HistoryAdmin):
             )
         return memberships
 
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and not request.user.is_superuser and services.organisation_has_history(obj):
-            return False
-        return super().has_delete_permission(request, obj)
+    kept_reason = _("organisations with a history, which are withdrawn instead")
 
-    def get_deleted_objects(self, objs, request):
-        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
-        if not request.user.is_superuser:
-            kept = [obj for obj in objs if services.organisation_has_history(obj)]
-            if kept:
-                # Listed as a permission the user lacks, Django refuses the whole deletion with this reason.
-                perms_needed.add(_("organisations with a history (ask IT)"))
-        return deleted, model_count, perms_needed, protected
+    def has_history(self, obj) -> bool:
+        return services.organisation_has_history(obj)
 
 
 @admin.register(Membership)
