@@ -3,25 +3,27 @@
 import datetime
 
 from django.urls import reverse
+from django.utils import translation
 
 from governance.models import Person, Term
 from members.models import Organisation
 from registry.models import Event, Speaker
 
 
-def bulk_delete(client, model, objects):
+def bulk_delete(client, model, objects, **headers):
     # The organisation list shows active members unless asked for every status.
     url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist") + "?status=all"
     data = {"action": "delete_selected", "_selected_action": [o.pk for o in objects], "post": "yes"}
-    return client.post(url, data, follow=True)
+    return client.post(url, data, follow=True, **headers)
 
 
 def test_superuser_cannot_bulk_delete_an_organisation_with_a_membership(admin_client, active_member, industry):
     mistake = Organisation.objects.create(name="誤錄入的單位", industry=industry)
 
-    response = bulk_delete(admin_client, Organisation, [active_member, mistake])
+    with translation.override("en"):  # The request activates English; leave the thread as it was.
+        response = bulk_delete(admin_client, Organisation, [active_member, mistake], HTTP_ACCEPT_LANGUAGE="en")
 
-    assert "organisations with a history" in response.content.decode()
+    assert "organisations with a history, which are withdrawn instead" in response.content.decode()
     assert Organisation.objects.filter(pk__in=[active_member.pk, mistake.pk]).count() == 2
 
 
