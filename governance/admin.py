@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from governance import services
 from governance.models import Body, Person, Position, Term
 from members.models import Organisation
-from registry.admin import SOURCE_FIELDSET, HistoryAdmin
+from registry.admin import SOURCE_FIELDSET, HistoryAdmin, KeepHistoryMixin
 
 
 class PositionInline(admin.TabularInline):
@@ -29,6 +29,7 @@ class TermInline(admin.TabularInline):
     fields = ["position", "person", "organisation", "title", "started_on", "ended_on"]
     autocomplete_fields = ["position", "person", "organisation"]
     extra = 0
+    can_delete = False  # Terms are ended, not deleted.
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("position__body", "person", "organisation")
@@ -51,7 +52,7 @@ class PositionAdmin(HistoryAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(HistoryAdmin):
+class PersonAdmin(KeepHistoryMixin, HistoryAdmin):
     list_display = ["name", "name_en", "pinyin"]
     search_fields = ["name", "name_hans", "name_hant", "name_en", "pinyin", "initials"]
     readonly_fields = ["name_hans", "name_hant", "pinyin", "initials"]
@@ -61,6 +62,10 @@ class PersonAdmin(HistoryAdmin):
         (_("Derived names"), {"fields": ["name_hans", "name_hant", "pinyin", "initials", "pinyin_override"]}),
         SOURCE_FIELDSET,
     ]
+    kept_reason = _("people who held a term, spoke or were edited, which are kept")
+
+    def has_history(self, obj) -> bool:
+        return services.person_has_history(obj)
 
 
 class SuccessionForm(forms.Form):
@@ -105,6 +110,10 @@ class TermAdmin(HistoryAdmin):
     autocomplete_fields = ["position", "person", "organisation", "affiliation"]
     date_hierarchy = "started_on"
     actions = ["succeed"]
+
+    def has_delete_permission(self, request, obj=None):
+        """No one deletes a term: it is ended, or succeeded (see succeed)."""
+        return False
 
     def get_urls(self):
         return [

@@ -9,6 +9,11 @@ from governance.models import Person, Term
 from members.models import Organisation
 
 
+def person_has_history(person: Person) -> bool:
+    """Whether deleting the person would lose a record: terms, speeches, or edits after creation."""
+    return person.terms.exists() or person.speeches.exists() or person.history.exclude(history_type="+").exists()
+
+
 def term_succeed(
     *,
     term: Term,

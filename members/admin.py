@@ -1,16 +1,19 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
+from import_export.forms import ImportForm
 
 from members import quality, services
 from members.models import Industry, Membership, Organisation, Sector
 from members.resources import FORMATS, OrganisationResource
-from registry.admin import SOURCE_FIELDSET, HistoryAdmin
+from registry.admin import SOURCE_FIELDSET, HistoryAdmin, KeepHistoryMixin
 
 
 class IndustryInline(admin.TabularInline):
@@ -178,9 +181,27 @@ class MembershipInline(admin.TabularInline):
     extra = 0
 
 
+class LimitedImportForm(ImportForm):
+    """The admin's import form, refusing a file over settings.IMPORT_MAX_UPLOAD_SIZE before reading it."""
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        limit = settings.IMPORT_MAX_UPLOAD_SIZE
+        if upload.size > limit:
+            raise ValidationError(
+                _(
+                    "This file is %(size)s; the admin imports files of at most %(limit)s. "
+                    "Split it, or import it with manage.py import_members."
+                )
+                % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
+            )
+        return upload
+
+
 @admin.register(Organisation)
-class OrganisationAdmin(ImportExportMixin, HistoryAdmin):
+class OrganisationAdmin(KeepHistoryMixin, ImportExportMixin, HistoryAdmin):
     resource_classes = [OrganisationResource]
+    import_form_class = LimitedImportForm
     import_formats = export_formats = FORMATS
     list_display = ["name", "short_name", "industry", "kind", "status", "tier", "since"]
     list_select_related = ["industry"]
@@ -230,19 +251,10 @@ class OrganisationAdmin(ImportExportMixin, HistoryAdmin):
             )
         return memberships
 
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and not request.user.is_superuser and services.organisation_has_history(obj):
-            return False
-        return super().has_delete_permission(request, obj)
+    kept_reason = _("organisations with a history, which are withdrawn instead")
 
-    def get_deleted_objects(self, objs, request):
-        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
-        if not request.user.is_superuser:
-            kept = [obj for obj in objs if services.organisation_has_history(obj)]
-            if kept:
-                # Listed as a permission the user lacks, Django refuses the whole deletion with this reason.
-                perms_needed.add(_("organisations with a history (ask IT)"))
-        return deleted, model_count, perms_needed, protected
+    def has_history(self, obj) -> bool:
+        return services.organisation_has_history(obj)
 
 
 @admin.register(Membership)

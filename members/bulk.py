@@ -88,7 +88,13 @@ def _next_ids(model, count: int) -> list[int]:
 def _copy(table: str, columns: list[str], rows) -> None:
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
     connection.ensure_connection()
-    with connection.connection.cursor() as cursor, cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
+    # The raw psycopg cursor raises psycopg's errors; the wrapper turns them into Django's, so that a
+    # unique violation is the IntegrityError callers catch.
+    with (
+        connection.wrap_database_errors,
+        connection.connection.cursor() as cursor,
+        cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy,
+    ):
         for row in rows:
             copy.write_row(row)
 

@@ -192,7 +192,20 @@ def read_rows(data: bytes, *, filename: str = "", encoding: str = "auto") -> Ite
     text = data.decode(encoding)
     if text.startswith("\ufeff"):
         text = text[1:]
-    yield from csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        yield from reader
+    except csv.Error as error:
+        if "field limit" not in str(error):
+            raise
+        raise FileProblem(
+            _("Line %(line)d has a cell longer than %(limit)d characters, which no column admits.")
+            % {"line": reader.line_num, "limit": csv.field_size_limit()}
+        ) from None
+
+
+class FileProblem(ValueError):
+    """The file cannot be read for a reason the message explains to its author."""
 
 
 # Problems ----------------------------------------------------------------------------------------
@@ -668,6 +681,10 @@ def _check_and_write(data, filename, encoding, dry_run, user, progress) -> Impor
                 _("The file cannot be read as %(encoding)s: %(error)s") % {"encoding": encoding, "error": error},
             )
         )
+        return result
+    except FileProblem as error:
+        result = ImportResult()
+        result.problems.append(Problem(None, "", str(error)))
         return result
     except Exception as error:  # A corrupt XLSX or CSV raises from deep inside its reader.
         if isinstance(error, (KeyboardInterrupt, SystemExit)):

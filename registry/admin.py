@@ -45,6 +45,30 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+class KeepHistoryMixin:
+    """No one, superusers included, may delete an object with a history: it is withdrawn or ended instead.
+
+    ``has_history(obj)`` says which objects are kept; an object entered by mistake may still be deleted.
+    """
+
+    kept_reason = _("records with a history, which are withdrawn or ended instead")
+
+    def has_history(self, obj) -> bool:
+        raise NotImplementedError
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and self.has_history(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if any(self.has_history(obj) for obj in objs):
+            # Listed as a permission the user lacks, Django refuses the whole deletion with this reason.
+            perms_needed.add(self.kept_reason)
+        return deleted, model_count, perms_needed, protected
+
+
 @admin.register(Source)
 class SourceAdmin(HistoryAdmin):
     list_display = ["title", "publisher", "url"]

@@ -132,6 +132,11 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 # Organisation.Meta.permissions: members.import_organisation and members.export_organisation.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
+# The admin imports row by row and keeps the file in the cache between preview and confirmation:
+# larger files go through `manage.py import_members`. import-export has no setting of its own for this.
+IMPORT_MAX_UPLOAD_SIZE = int(os.environ.get("IMPORT_MAX_UPLOAD_SIZE", 5 * 1024 * 1024))
+# Form fields other than files (Django's default, stated): a larger body is refused with a 400.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

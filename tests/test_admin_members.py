@@ -191,11 +191,12 @@ def test_editor_may_delete_an_organisation_entered_by_mistake(editor_client, org
     assert not Organisation.objects.filter(pk=organisation.pk).exists()
 
 
-def test_superuser_may_delete_an_edited_organisation(admin_client, organisation):
+def test_superuser_cannot_delete_an_edited_organisation(admin_client, organisation):
     organisation.city = "北京"
     organisation.save()
-    admin_client.post(reverse("admin:members_organisation_delete", args=[organisation.pk]), {"post": "yes"})
-    assert not Organisation.objects.filter(pk=organisation.pk).exists()
+    url = reverse("admin:members_organisation_delete", args=[organisation.pk])
+    assert admin_client.post(url, {"post": "yes"}).status_code == 403
+    assert Organisation.objects.filter(pk=organisation.pk).exists()
 
 
 def test_viewer_sees_the_list_but_changes_nothing(viewer_client, active_member):
