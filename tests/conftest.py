@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.utils import translation
 
 from governance.models import Body, Person, Position
 from members.models import Industry, Membership, Organisation
@@ -18,6 +19,13 @@ FOUNDING_DAY = datetime.date(2017, 7, 22)
 def fast_password_hashing(settings):
     # Real hashing costs ~0.3 s a login by design; tests log in hundreds of times.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    # A request in another language leaves it active in this thread; the next test starts afresh.
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
