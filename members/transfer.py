@@ -801,6 +801,7 @@ def _batched(items: list, size: int) -> Iterator[list]:
 # Export ------------------------------------------------------------------------------------------
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START_CHARACTERS = frozenset(_FORMULA_STARTS)
 
 
 def neutralise(value: str) -> str:
@@ -840,48 +841,39 @@ def export_rows(organisations, language: str | None = None) -> Iterator[list[str
     language = language or translation.get_language() or "zh-hans"
     yield export_headers(language)
     industries = {i.pk: i.display_name(language) for i in Industry.objects.all()}
+    labels = {key: {value: export_value(key, value, language) for value in CHOICE_LABELS[key]} for key in CHOICE_LABELS}
+    kinds, tiers, statuses = labels["kind"], labels["tier"], labels["status"]
+    # All the memberships in one pass, rather than a query per batch of organisations listing their ids.
+    # (Fetched whole: through a server-side cursor PostgreSQL plans this join for the first rows, slowly.)
+    memberships = {}
+    rows = Membership.objects.filter(organisation__in=organisations.values("pk"))
+    for m in rows.values("pk", "organisation", "tier", "status", "since", "until"):
+        memberships.setdefault(m["organisation"], []).append(m)
+    current = {pk: _open_membership(ms) for pk, ms in memberships.items()}
+    del memberships
     fields = ["pk", "name", "name_en", "short_name", "credit_code", "industry", "kind"]
     fields += ["province", "city", "website", "description"]
-    queryset = organisations.order_by("pinyin", "name", "pk").values(*fields)
-
-    def label(key, value):
-        return export_value(key, value, language)
-
-    ids_batch: list[dict] = []
-
-    def flush(batch):
-        memberships = {}
-        for m in Membership.objects.filter(organisation__in=[o["pk"] for o in batch]).values(
-            "pk", "organisation", "tier", "status", "since", "until"
-        ):
-            memberships.setdefault(m["organisation"], []).append(m)
-        for o in batch:
-            m = _open_membership(memberships.get(o["pk"], [])) or {}
-            since = m.get("since")
-            row = [
-                o["name"],
-                o["name_en"],
-                o["short_name"],
-                o["credit_code"] or "",
-                industries.get(o["industry"], ""),
-                label("kind", o["kind"]),
-                label("tier", m.get("tier")),
-                label("status", m.get("status")),
-                since.isoformat() if since else "",
-                o["province"],
-                o["city"],
-                o["website"],
-                o["description"],
-            ]
-            yield [neutralise(v) for v in row]
-
-    for o in queryset.iterator(chunk_size=BATCH_SIZE):
-        ids_batch.append(o)
-        if len(ids_batch) == BATCH_SIZE:
-            yield from flush(ids_batch)
-            ids_batch = []
-    if ids_batch:
-        yield from flush(ids_batch)
+    queryset = organisations.order_by("pinyin", "name", "pk").values_list(*fields)
+    no_membership = {"tier": "", "status": "", "since": None}
+    for pk, name, name_en, short_name, code, industry, kind, province, city, website, description in queryset:
+        m = current.get(pk) or no_membership
+        since = m["since"]
+        row = [
+            name,
+            name_en,
+            short_name,
+            code or "",
+            industries.get(industry, ""),
+            kinds.get(kind, ""),
+            tiers.get(m["tier"], ""),
+            statuses.get(m["status"], ""),
+            since.isoformat() if since else "",
+            province,
+            city,
+            website,
+            description,
+        ]
+        yield [f"'{v}" if v[:1] in _FORMULA_START_CHARACTERS else v for v in row]
 
 
 def write_csv(rows: Iterable[list[str]], out) -> None:

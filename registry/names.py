@@ -63,7 +63,7 @@ def _syllables(name: str) -> tuple[str, ...]:
     return syllables
 
 
-@lru_cache(maxsize=262144)
+@lru_cache(maxsize=65536)
 def _han_syllables(run: str) -> tuple[str, ...]:
     """The syllables of a run of Han characters, as pypinyin's forward maximum matching segments it.
 
