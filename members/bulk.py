@@ -11,6 +11,7 @@ simple-history writes, are then copied from the written rows inside the database
 """
 
 from collections.abc import Iterable
+from operator import itemgetter
 
 from django.db import connection
 from django.utils import timezone
@@ -44,11 +45,9 @@ def create(model, rows: Iterable[dict], *, count: int, user=None, reason: str = 
         created = bulk_create_with_history(objs, model, BATCH_SIZE, default_user=user, default_change_reason=reason)
         return [obj.pk for obj in created]
     ids = _next_ids(model, count)
-    attnames = [f.attname for f in fields]
-    values = (
-        [pk if a == "id" else row.get(a, defaults.get(a)) for a in attnames] for row, pk in zip(rows, ids, strict=True)
-    )
-    _copy(model._meta.db_table, [f.column for f in fields], values)
+    values = itemgetter(*(f.attname for f in fields))
+    rows = (values({**defaults, **row, "id": pk}) for row, pk in zip(rows, ids, strict=True))
+    _copy(model._meta.db_table, [f.column for f in fields], rows)
     _history_from_table(model, ids, "+", now, user, reason)
     return ids
 

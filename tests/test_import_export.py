@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from members.models import Membership, Organisation
-from members.transfer import detect_encoding, import_members
+from members.transfer import NamesAhead, detect_encoding, import_members
 
 DATA = Path(__file__).parent / "data"
 BYD_CODE = "914403001922038216"
@@ -191,6 +191,38 @@ def test_import_members_shows_progress_for_a_large_file(seeded, tmp_path):
     assert "5000 rows checked…" in err.getvalue()
     assert "6000 rows written…" in err.getvalue()
     assert Organisation.objects.filter(name__startswith="測試會員單位").count() == 6000
+
+
+def test_a_large_import_derives_names_in_a_second_process_as_save_would(seeded, tmp_path, monkeypatch):
+    monkeypatch.setattr(NamesAhead, "WORTH_IT_BYTES", 0)
+    monkeypatch.setattr(NamesAhead, "CHUNK", 3)  # Several chunks, so their order matters.
+    names = [
+        "重慶銀行股份有限公司",
+        "长沙银行",
+        "中國人民大學",
+        "北京功成行",
+        "Acme 綠色科技",
+        "華為技術有限公司",
+        "曾國藩",
+    ]
+    path = tmp_path / "members.csv"
+    rows = "".join(f"{name},電子信息,{n}\n" for n, name in enumerate(names))
+    path.write_text("name,industry,city\n" + rows, encoding="utf-8")
+    call_command("import_members", str(path), stdout=io.StringIO())
+
+    for n, name in enumerate(names):
+        imported = Organisation.objects.get(name=name)
+        assert imported.city == str(n)
+        saved = Organisation(name=name)
+        saved.derive_names()
+        assert (imported.name_hans, imported.name_hant, imported.pinyin, imported.initials, imported.name_key) == (
+            saved.name_hans,
+            saved.name_hant,
+            saved.pinyin,
+            saved.initials,
+            saved.name_key,
+        )
+    assert Organisation.objects.get(name="重慶銀行股份有限公司").pinyin == "chongqingyinhanggufenyouxiangongsi"
 
 
 def test_import_members_warns_of_unknown_columns_and_imports(seeded):
