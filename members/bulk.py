@@ -127,6 +127,8 @@ def _history_from_table(model, ids: list[int], history_type: str, now, user, rea
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(columns)}) "
-            f"SELECT {', '.join(selects)} FROM {quote(model._meta.db_table)} t WHERE t.id = ANY(%s) ORDER BY t.id",
-            [*params, ids],
+            f"SELECT {', '.join(selects)} FROM {quote(model._meta.db_table)} t "
+            "WHERE t.id = ANY(%s::bigint[]) ORDER BY t.id",
+            # As an array literal: psycopg adapting 100,000 ints one by one took a third of a second.
+            [*params, "{" + ",".join(map(str, ids)) + "}"],
         )
