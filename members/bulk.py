@@ -85,8 +85,8 @@ def _next_ids(model, count: int) -> list[int]:
         # Looked up once: in the select list pg_get_serial_sequence() would run again for every row.
         cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [model._meta.db_table])
         sequence = cursor.fetchone()[0]
-        cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [sequence, count])
-        return [row[0] for row in cursor.fetchall()]
+        cursor.execute("SELECT array_agg(nextval(%s)) FROM generate_series(1, %s)", [sequence, count])
+        return cursor.fetchone()[0]
 
 
 def _copy(table: str, columns: list[str], rows) -> None:

@@ -10,6 +10,7 @@ helpers so the audit trail still records each row. The admin shares the column, 
 parsing below, so both paths read a file the same way.
 """
 
+import codecs
 import contextlib
 import csv
 import datetime
@@ -192,10 +193,10 @@ def read_rows(data: bytes, *, filename: str = "", encoding: str = "auto") -> Ite
         return
     if encoding in ("", "auto"):
         encoding = detect_encoding(data)
-    text = data.decode(encoding)
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    reader = csv.reader(io.StringIO(text, newline=""))
+    if codecs.lookup(encoding).name == "utf-8":
+        encoding = "utf-8-sig"  # Drops a BOM, which Excel writes, if there is one.
+    # Decoded as it is read, rather than whole: the text of a 100,000-row file is tens of megabytes.
+    reader = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline=""))
     try:
         yield from reader
     except csv.Error as error:
@@ -260,7 +261,7 @@ class RowPlan:
     membership_id: int | None = None
     membership: dict = field(default_factory=dict)  # Membership fields to set.
     membership_old: dict = field(default_factory=dict)
-    names: dict | None = None  # The name's derived forms, when worked out ahead of writing.
+    names: tuple | None = None  # The name's derived forms, when worked out ahead of writing (NamesAhead).
 
 
 # Values ------------------------------------------------------------------------------------------
@@ -433,7 +434,8 @@ def plan_import(
 ) -> ImportResult:
     """Read and check every row against the database, writing nothing; collect every problem.
 
-    With ``names_ahead``, each name is handed to it to derive while the rest of the file is checked.
+    With ``names_ahead``, each new organisation's name is handed to it to derive while the rest of the
+    file is checked.
     """
     result = ImportResult()
     problems = result.problems
@@ -540,7 +542,7 @@ def plan_import(
             problems.append(Problem(number, headers["industry"], _("A new organisation needs an industry.")))
             continue
         plan.organisation_id = pk
-        if names_ahead is not None:
+        if names_ahead is not None and pk is None:
             names_ahead.add(values["name"])
         plan.values = {k: v for k, v in values.items() if k not in MEMBERSHIP_FIELDS}
         plan.membership = {MEMBERSHIP_FIELDS[k]: v for k, v in values.items() if k in MEMBERSHIP_FIELDS}
@@ -549,7 +551,8 @@ def plan_import(
     if result.errors:
         return result
     if names_ahead is not None:
-        for plan, derived in zip(plans, names_ahead.results(), strict=True):
+        new = (plan for plan in plans if plan.organisation_id is None)
+        for plan, derived in zip(new, names_ahead.results(), strict=True):
             plan.names = derived
     _compare_with_database(plans, problems, headers)
     for plan in plans:
@@ -746,12 +749,11 @@ def write_plans(plans: list[RowPlan], *, user=None, progress=None) -> None:
         slugs = set(Organisation.objects.values_list("slug", flat=True).iterator(chunk_size=10000))
         rows = _new_organisations(creates, slugs, progress)
         ids = bulk.create(Organisation, rows, count=len(creates), **history)
-        memberships = []
         for plan, pk in zip(creates, ids, strict=True):
             plan.organisation_id = pk
-            if plan.membership:
-                memberships.append({"organisation_id": pk, **plan.membership})
-        bulk.create(Membership, memberships, count=len(memberships), **history)
+        members = [plan for plan in creates if plan.membership]
+        rows = ({"organisation_id": plan.organisation_id, **plan.membership} for plan in members)
+        bulk.create(Membership, rows, count=len(members), **history)
     done = len(creates)
     now = timezone.now()
     for batch in _batched(updates, BATCH_SIZE):
@@ -761,7 +763,7 @@ def write_plans(plans: list[RowPlan], *, user=None, progress=None) -> None:
                 continue
             row = {"id": plan.organisation_id, "updated_at": now, **_organisation_kwargs(plan.values)}
             if "name" in row:
-                row.update(plan.names or derive_names(row["name"]))
+                row.update(derive_names(row["name"]))
             rows.append(row)
         bulk.update(Organisation, rows, **history)
         rows = [
@@ -785,7 +787,10 @@ def _new_organisations(plans: list[RowPlan], slugs: set, progress) -> Iterator[d
     """The rows of new organisations, with the names derived as save() would and a slug not in ``slugs``."""
     for done, plan in enumerate(plans, start=1):
         row = _organisation_kwargs(plan.values)
-        row.update(plan.names or derive_names(row["name"]))
+        if plan.names:
+            row.update((k, row["name"] if v is None else v) for k, v in zip(DERIVED_NAMES, plan.names, strict=True))
+        else:
+            row.update(derive_names(row["name"]))
         row["slug"] = _unique_slug(row, slugs)
         yield row
         if progress and (done % PROGRESS_EVERY == 0 or done == len(plans)):
@@ -800,8 +805,12 @@ def derive_names(name: str) -> dict:
     return vars(derived)
 
 
-def _derive_all(names: list[str]) -> list[dict]:
-    return [derive_names(name) for name in names]
+DERIVED_NAMES = ("name", "name_hans", "name_hant", "pinyin", "initials", "name_key")
+
+
+def _derive_all(names: list[str]) -> list[tuple]:
+    # Tuples, and None for a form equal to the name as given: 100,000 of them are kept until written.
+    return [tuple(None if v == name else v for v in map(derive_names(name).get, DERIVED_NAMES)) for name in names]
 
 
 class NamesAhead:
@@ -835,7 +844,8 @@ class NamesAhead:
             self.futures.append(self.pool.submit(_derive_all, self.pending))
         self.pending = []
 
-    def results(self) -> Iterator[dict]:
+    def results(self) -> Iterator[tuple]:
+        """Each name's forms, in the order the names were added, as tuples of DERIVED_NAMES."""
         self._send()
         for future in self.futures:
             yield from future if isinstance(future, list) else future.result()
