@@ -2,7 +2,6 @@
 
 import datetime
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -143,15 +142,13 @@ def test_changelist_queries_do_not_grow_with_rows(editor_client):
     assert {name: n for name, (n, _) in many.items()} == {name: n for name, (n, _) in few.items()}
 
 
-@pytest.mark.parametrize(
-    "query", ["?p=2", "?q=機構", "?q=jigou", "?q=不存在", "?status=all&p=2", "?status=withdrawn", "?o=5"]
-)
-def test_organisation_list_queries_do_not_depend_on_the_page_or_the_search(editor_client, query):
+def test_organisation_list_queries_do_not_depend_on_the_page_or_the_search(editor_client):
     url = reverse("admin:members_organisation_changelist")
     make_rows(0, 200)
     editor_client.get(url)
-    with CaptureQueriesContext(connection) as first:
-        editor_client.get(url)
-    with CaptureQueriesContext(connection) as other:
-        assert editor_client.get(url + query).status_code == 200
-    assert len(other) == len(first), [q["sql"][:120] for q in other.captured_queries]
+    counts = {}
+    for query in ["", "?p=2", "?q=機構", "?q=jigou", "?q=不存在", "?status=all&p=2", "?status=withdrawn", "?o=5"]:
+        with CaptureQueriesContext(connection) as queries:
+            assert editor_client.get(url + query).status_code == 200
+        counts[query] = len(queries)
+    assert set(counts.values()) == {counts[""]}, counts
