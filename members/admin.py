@@ -1,7 +1,9 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -13,7 +15,8 @@ from import_export.forms import ImportForm
 from members import quality, services
 from members.models import Industry, Membership, Organisation, Sector
 from members.resources import FORMATS, OrganisationResource
-from registry.admin import SOURCE_FIELDSET, HistoryAdmin, KeepHistoryMixin
+from registry.admin import SOURCE_FIELDSET, HistoryAdmin, IdsFirstPaginator, KeepHistoryMixin
+from registry.caching import PAGE_TIMEOUT, public_version
 
 
 class IndustryInline(admin.TabularInline):
@@ -124,7 +127,11 @@ class StatusFilter(admin.SimpleListFilter):
             return queryset
         if value == "none":
             return queryset.filter(membership_status__isnull=True)
-        return queryset.filter(membership_status=value)
+        if value == Membership.Status.WITHDRAWN:
+            return queryset.filter(membership_status=value)
+        # An open status is the open membership's: a plain join the database plans well, where the
+        # annotation's CASE would be worked out for every organisation first.
+        return queryset.alias(open_status=F("open_membership__status")).filter(open_status=value)
 
     def choices(self, changelist):
         current = self.value() or self.default
@@ -145,6 +152,32 @@ class TierFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         return queryset.filter(membership_tier=self.value()) if self.value() else queryset
+
+
+class ProvinceFilter(admin.SimpleListFilter):
+    """The provinces organisations are in, listed from the shared cache until the registry's data changes.
+
+    Listing them from the table reads every organisation on every page of the list.
+    """
+
+    title = _("province")
+    parameter_name = "province"
+
+    def lookups(self, request, model_admin):
+        key = f"admin:provinces:{public_version()}"
+        provinces = cache.get(key)
+        if provinces is None:
+            provinces = list(
+                Organisation.objects.exclude(province="")
+                .order_by("province")
+                .values_list("province", flat=True)
+                .distinct()
+            )
+            cache.set(key, provinces, PAGE_TIMEOUT)
+        return [(province, province) for province in provinces]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(province=self.value()) if self.value() else queryset
 
 
 class QualityFilter(admin.SimpleListFilter):
@@ -205,11 +238,13 @@ class OrganisationAdmin(KeepHistoryMixin, ImportExportMixin, HistoryAdmin):
     import_formats = export_formats = FORMATS
     list_display = ["name", "short_name", "industry", "kind", "status", "tier", "since"]
     list_select_related = ["industry"]
-    list_filter = [StatusFilter, TierFilter, "industry__sector", "industry", "kind", "province", QualityFilter]
+    list_filter = [StatusFilter, TierFilter, "industry__sector", "industry", "kind", ProvinceFilter, QualityFilter]
     # Searching goes through Organisation.objects.search (scripts, pinyin, initials, credit code).
     search_fields = ["name"]
     search_help_text = _("Chinese name in either script, English or short name, pinyin, initials or credit code.")
-    ordering = ["pinyin", "name"]
+    ordering = ["pinyin", "name", "id"]
+    paginator = IdsFirstPaginator
+    show_full_result_count = False  # A second count of every organisation, on every page.
     autocomplete_fields = ["industry"]
     readonly_fields = ["name_hans", "name_hant", "pinyin", "initials"]
     inlines = [MembershipInline]

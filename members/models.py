@@ -3,7 +3,7 @@ import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, F, FilteredRelation, OuterRef, Q, Subquery, When
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -65,9 +65,11 @@ class OrganisationQuerySet(models.QuerySet):
         query = names.clean_text(unicodedata.normalize("NFKC", query or ""))
         if not query:
             return self
-        condition = Q(name_hans__icontains=names.to_simplified(query)) | Q(name_en__icontains=query)
+        # Chinese has no case: a plain LIKE then, which costs a fraction of ILIKE on every row scanned.
+        contains = "contains" if query.lower() == query.upper() else "icontains"
+        condition = Q(**{f"name_hans__{contains}": names.to_simplified(query)}) | Q(**{f"name_en__{contains}": query})
         for variant in names.search_variants(query):
-            condition |= Q(short_name__icontains=variant)
+            condition |= Q(**{f"short_name__{contains}": variant})
         letters = re.sub(r"[^0-9a-z]", "", query.lower())
         if letters and query.isascii():
             condition |= Q(pinyin__contains=letters) | Q(initials__startswith=letters)
@@ -75,14 +77,25 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(condition)
 
     def with_current_membership(self):
-        """Annotate the open membership (else the latest ended one): status, tier and since, in one query."""
-        latest = Membership.objects.filter(organisation=OuterRef("pk")).order_by(
-            Case(When(status=Membership.Status.WITHDRAWN, then=Value(1)), default=Value(0)), "-since", "-pk"
-        )
+        """Annotate the open membership (else the latest ended one): status, tier and since, in one query.
+
+        An organisation has at most one open membership (a constraint says so), so it is a plain join that
+        filters and sorts at any size; only organisations without one look up their latest ended membership.
+        """
+        ended = Membership.objects.filter(organisation=OuterRef("pk")).order_by("-since", "-pk")
+        is_open = ~Q(memberships__status=Membership.Status.WITHDRAWN)
+
+        def current(field):
+            return Case(
+                When(open_membership__isnull=False, then=F(f"open_membership__{field}")),
+                default=Subquery(ended.values(field)[:1]),
+            )
+
         return self.annotate(
-            membership_status=Subquery(latest.values("status")[:1]),
-            membership_tier=Subquery(latest.values("tier")[:1]),
-            membership_since=Subquery(latest.values("since")[:1]),
+            open_membership=FilteredRelation("memberships", condition=is_open),
+            membership_status=current("status"),
+            membership_tier=current("tier"),
+            membership_since=current("since"),
         )
 
 
@@ -127,8 +140,9 @@ class Organisation(ChineseNamed, Sourced):
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
-        ordering = ["pinyin", "name"]
-        indexes = [models.Index(fields=["pinyin", "name"], name="members_organisation_pinyin")]
+        # The id breaks ties, so that lists page in the index's order at any depth.
+        ordering = ["pinyin", "name", "id"]
+        indexes = [models.Index(fields=["pinyin", "name", "id"], name="members_organisation_pinyin")]
         permissions = [
             ("import_organisation", _("Can import organisations")),
             ("export_organisation", _("Can export organisations")),

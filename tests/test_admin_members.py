@@ -66,6 +66,29 @@ def test_organisation_list_shows_active_members_by_default(editor_client, active
     assert len(names_listed(editor_client.get(CHANGELIST, {"status": "all"}))) == 5
 
 
+def test_organisation_list_shows_the_open_membership_else_the_latest_ended_one(editor_client, industry):
+    rejoined = Organisation.objects.create(name="重新申請公司", industry=industry)
+    Membership.objects.create(
+        organisation=rejoined, status="withdrawn", tier="chair", since=FOUNDING_DAY, until=FOUNDING_DAY
+    )
+    Membership.objects.create(organisation=rejoined, status="applied", tier="member")
+    left = Organisation.objects.create(name="兩次退出公司", industry=industry)
+    for year, tier in [(2018, "chair"), (2020, "council")]:
+        day = FOUNDING_DAY.replace(year=year)
+        Membership.objects.create(organisation=left, status="withdrawn", tier=tier, since=day, until=day)
+    listed = {
+        o.name: (o.membership_status, o.membership_tier, o.membership_since)
+        for o in editor_client.get(CHANGELIST, {"status": "all"}).context["cl"].result_list
+    }
+    assert listed == {
+        "重新申請公司": ("applied", "member", None),
+        "兩次退出公司": ("withdrawn", "council", FOUNDING_DAY.replace(year=2020)),
+    }
+    assert names_listed(editor_client.get(CHANGELIST, {"status": "withdrawn"})) == {"兩次退出公司"}
+    assert names_listed(editor_client.get(CHANGELIST, {"status": "applied"})) == {"重新申請公司"}
+    assert names_listed(editor_client.get(CHANGELIST, {"status": "all", "tier": "council"})) == {"兩次退出公司"}
+
+
 @pytest.mark.parametrize(
     ("params", "expected"),
     [

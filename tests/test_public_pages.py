@@ -332,6 +332,9 @@ PAGES_FOR_COUNTS = [
     ("members:industry", {"slug": "electronics-information"}, "?page=2", 10),
     ("members:detail", {"slug": "lenovo-group"}, "", 10),
     ("governance:index", {}, "", 10),
+    ("sitemap", {}, "", 10),
+    ("open-data-csv", {}, "", 10),
+    ("open-data-json", {}, "", 10),
 ]
 
 
