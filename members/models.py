@@ -82,7 +82,7 @@ class OrganisationQuerySet(models.QuerySet):
         An organisation has at most one open membership (a constraint says so), so it is a plain join that
         filters and sorts at any size; only organisations without one look up their latest ended membership.
         """
-        ended = Membership.objects.filter(organisation=OuterRef("pk")).order_by("-since", "-pk")
+        ended = Membership.objects.filter(organisation=OuterRef("pk")).order_by(F("since").desc(nulls_last=True), "-pk")
         is_open = ~Q(memberships__status=Membership.Status.WITHDRAWN)
 
         def current(field):
