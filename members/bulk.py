@@ -10,21 +10,26 @@ organisations; an update goes through a temporary table. The history rows, the s
 simple-history writes, are then copied from the written rows inside the database.
 """
 
+from collections.abc import Iterable
+
 from django.db import connection
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history, get_history_model_for_model
+
+BATCH_SIZE = 2000  # Rows per statement on databases without COPY.
 
 
 def uses_copy() -> bool:
     return connection.vendor == "postgresql"
 
 
-def create(model, rows: list[dict], *, user=None, reason: str = "") -> list[int]:
-    """Insert ``rows`` (field attnames to values; defaults fill the rest) and a '+' history row each; return ids.
+def create(model, rows: Iterable[dict], *, count: int, user=None, reason: str = "") -> list[int]:
+    """Insert ``count`` rows (field attnames to values; defaults fill the rest) and a '+' history row each; return ids.
 
     Rows are dicts rather than model instances: building 100,000 instances cost more than writing them.
+    On PostgreSQL ``rows`` is consumed while COPY streams, so a generator's work overlaps the server's.
     """
-    if not rows:
+    if not count:
         return []
     fields = model._meta.concrete_fields
     now = timezone.now()
@@ -34,16 +39,16 @@ def create(model, rows: list[dict], *, user=None, reason: str = "") -> list[int]
             defaults[field.attname] = now
         elif field.attname != "id":
             defaults[field.attname] = field.get_default()
-    rows = [{**defaults, **row} for row in rows]
     if not uses_copy():
-        objs = [model(**row) for row in rows]
-        created = bulk_create_with_history(objs, model, len(objs), default_user=user, default_change_reason=reason)
+        objs = [model(**{**defaults, **row}) for row in rows]
+        created = bulk_create_with_history(objs, model, BATCH_SIZE, default_user=user, default_change_reason=reason)
         return [obj.pk for obj in created]
-    ids = _next_ids(model, len(rows))
-    for row, pk in zip(rows, ids, strict=True):
-        row["id"] = pk
+    ids = _next_ids(model, count)
     attnames = [f.attname for f in fields]
-    _copy(model._meta.db_table, [f.column for f in fields], ([row[a] for a in attnames] for row in rows))
+    values = (
+        [pk if a == "id" else row.get(a, defaults.get(a)) for a in attnames] for row, pk in zip(rows, ids, strict=True)
+    )
+    _copy(model._meta.db_table, [f.column for f in fields], values)
     _history_from_table(model, ids, "+", now, user, reason)
     return ids
 
@@ -78,10 +83,10 @@ def update(model, rows: list[dict], *, user=None, reason: str = "") -> None:
 
 def _next_ids(model, count: int) -> list[int]:
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [model._meta.db_table, count],
-        )
+        # Looked up once: in the select list pg_get_serial_sequence() would run again for every row.
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [model._meta.db_table])
+        sequence = cursor.fetchone()[0]
+        cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [sequence, count])
         return [row[0] for row in cursor.fetchall()]
 
 

@@ -312,6 +312,9 @@ def parse_date(value) -> datetime.date:
 
 def cell_text(value) -> str:
     """A cell as text: XLSX numbers lose their .0, dates become ISO dates."""
+    if type(value) is str:  # Every CSV cell: the common case first.
+        # Only spaces are trimmed: a leading tab or CR is content, and export neutralises it.
+        return unicodedata.normalize("NFC", value).strip(" \u3000")
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -320,15 +323,20 @@ def cell_text(value) -> str:
         value = value.date() if value.time() == datetime.time() else value
     if isinstance(value, datetime.date):
         return value.isoformat()
-    # Only spaces are trimmed: a leading tab or CR is content, and export neutralises it.
     return unicodedata.normalize("NFC", str(value)).strip(" \u3000")
+
+
+def is_blank(cells: list) -> bool:
+    """A row of empty cells; spaces count as empty."""
+    return not any(c.strip(" \u3000") if type(c) is str else cell_text(c) for c in cells)
 
 
 _validate_url = URLValidator()
 
 
-def _max_length(key: str) -> int | None:
-    return Organisation._meta.get_field(key).max_length
+_MAX_LENGTHS = {c.key: Organisation._meta.get_field(c.key).max_length for c in COLUMNS if c.key in ORGANISATION_FIELDS}
+# Cells whose values repeat down a file (industry, choices, dates) are read once per distinct text.
+_MEMOISED = {"industry", "joined_on", *CHOICE_KEYS}
 
 
 class RowParser:
@@ -336,26 +344,31 @@ class RowParser:
 
     def __init__(self, industries: IndustryResolver):
         self.industries = industries
-        self.memo = {}  # Industry and choice cells repeat; reading each distinct one once saves a third.
+        self.memo = {}
 
-    def parse(self, cells: dict, row: int, headers: dict, problems: list[Problem]) -> dict:
+    def parse(self, cells: list, row: int, positions: dict, headers: dict, problems: list[Problem]) -> dict:
+        """``positions`` maps column keys to indexes in ``cells``, ``headers`` to the headers as written."""
         values = {}
-        for key, raw in cells.items():
-            column = headers[key]
-            text = _unneutralise(cell_text(raw))
+        width = len(cells)
+        memo = self.memo
+        for key, index in positions.items():
+            raw = cells[index] if index < width else None
+            text = cell_text(raw)
+            if text[:1] == "'":
+                text = _unneutralise(text)
             if text == "":
                 if key == "name":
-                    problems.append(Problem(row, column, _("This column is required and the cell is empty.")))
+                    problems.append(Problem(row, headers[key], _("This column is required and the cell is empty.")))
                 continue
             try:
-                if key in CHOICE_KEYS or key == "industry":
-                    if (key, text) not in self.memo:
-                        self.memo[key, text] = self.value(key, raw, text)
-                    values[key] = self.memo[key, text]
+                if key in _MEMOISED:
+                    if (key, text) not in memo:
+                        memo[key, text] = self.value(key, raw, text)
+                    values[key] = memo[key, text]
                 else:
                     values[key] = self.value(key, raw, text)
             except ValidationError as error:
-                problems.extend(Problem(row, column, message) for message in error.messages)
+                problems.extend(Problem(row, headers[key], message) for message in error.messages)
         return values
 
     def value(self, key: str, raw, text: str):
@@ -385,7 +398,7 @@ class RowParser:
             return normalise_credit_code(text)
         if key == "website" and "://" not in text:
             text = f"https://{text}"
-        limit = _max_length(key)
+        limit = _MAX_LENGTHS[key]
         if limit and len(text) > limit:
             raise ValidationError(
                 _("%(length)d characters is too long; at most %(limit)d are allowed.")
@@ -458,13 +471,11 @@ def plan_import(rows: Iterable[list], *, progress: Callable[[str, int], None] | 
     seen_codes, seen_keys, seen_ids = {}, {}, {}
     plans = result.rows
     for number, cells in enumerate(rows, start=2):
-        if not any(cell_text(c) for c in cells):
+        if is_blank(cells):
             continue
         if progress and (number - 1) % PROGRESS_EVERY == 0:
             progress("checked", number - 1)
-        values = parser.parse(
-            {key: cells[i] if i < len(cells) else None for key, i in positions.items()}, number, headers, problems
-        )
+        values = parser.parse(cells, number, positions, headers, problems)
         if "name" not in values:
             continue
         plan = RowPlan(number)
@@ -709,30 +720,18 @@ def write_plans(plans: list[RowPlan], *, user=None, progress=None) -> None:
     history = {"user": user, "reason": "import"}
     creates = [p for p in plans if p.action == "create"]
     updates = [p for p in plans if p.action == "update"]
-    slugs = set()
     if creates:
+        # Read before the rows are streamed: no other query can run on the connection during COPY.
         slugs = set(Organisation.objects.values_list("slug", flat=True).iterator(chunk_size=10000))
-    done = 0
-    for batch in _batched(creates, BATCH_SIZE):
-        organisations = []
-        for plan in batch:
-            row = _organisation_kwargs(plan.values)
-            # Bulk writes skip save(), which derives the names; ChineseNamed.derive_names() still does it.
-            derived = SimpleNamespace(name=row["name"], pinyin_override="")
-            ChineseNamed.derive_names(derived)
-            row.update(vars(derived))
-            row["slug"] = _unique_slug(row, slugs)
-            organisations.append(row)
-        ids = bulk.create(Organisation, organisations, **history)
+        rows = _new_organisations(creates, slugs, progress)
+        ids = bulk.create(Organisation, rows, count=len(creates), **history)
         memberships = []
-        for plan, pk in zip(batch, ids, strict=True):
+        for plan, pk in zip(creates, ids, strict=True):
             plan.organisation_id = pk
             if plan.membership:
                 memberships.append({"organisation_id": pk, **plan.membership})
-        bulk.create(Membership, memberships, **history)
-        done += len(batch)
-        if progress:
-            progress("written", done)
+        bulk.create(Membership, memberships, count=len(memberships), **history)
+    done = len(creates)
     now = timezone.now()
     for batch in _batched(updates, BATCH_SIZE):
         rows = []
@@ -758,9 +757,23 @@ def write_plans(plans: list[RowPlan], *, user=None, progress=None) -> None:
             for p in batch
             if p.membership and not p.membership_id
         ]
-        bulk.create(Membership, new, **history)
+        bulk.create(Membership, new, count=len(new), **history)
         done += len(batch)
         if progress:
+            progress("written", done)
+
+
+def _new_organisations(plans: list[RowPlan], slugs: set, progress) -> Iterator[dict]:
+    """The rows of new organisations, with the names derived as save() would and a slug not in ``slugs``."""
+    for done, plan in enumerate(plans, start=1):
+        row = _organisation_kwargs(plan.values)
+        # Bulk writes skip save(), which derives the names; ChineseNamed.derive_names() still does it.
+        derived = SimpleNamespace(name=row["name"], pinyin_override="")
+        ChineseNamed.derive_names(derived)
+        row.update(vars(derived))
+        row["slug"] = _unique_slug(row, slugs)
+        yield row
+        if progress and (done % PROGRESS_EVERY == 0 or done == len(plans)):
             progress("written", done)
 
 

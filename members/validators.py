@@ -1,11 +1,13 @@
 """The unified social credit code (统一社会信用代码) of GB 32100-2015."""
 
+import operator
 import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 CREDIT_CODE_CHARACTERS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_VALUES = {c: i for i, c in enumerate(CREDIT_CODE_CHARACTERS)}
 _WEIGHTS = [pow(3, i, 31) for i in range(17)]
 _REGISTRATION_AUTHORITIES = set("0123456789ANY")
 
@@ -16,7 +18,7 @@ def normalise_credit_code(value: str) -> str:
 
 
 def credit_code_check_character(first17: str) -> str:
-    total = sum(CREDIT_CODE_CHARACTERS.index(c) * w for c, w in zip(first17, _WEIGHTS, strict=True))
+    total = sum(map(operator.mul, map(_VALUES.__getitem__, first17), _WEIGHTS))
     return CREDIT_CODE_CHARACTERS[(31 - total % 31) % 31]
 
 
@@ -28,7 +30,7 @@ def validate_credit_code(value: str) -> None:
             code="length",
             params={"length": len(code)},
         )
-    bad = sorted({c for c in code if c not in CREDIT_CODE_CHARACTERS})
+    bad = sorted(set(code).difference(_VALUES))
     if bad:
         raise ValidationError(
             _("A unified social credit code cannot contain %(characters)s (I, O, Z, S and V are never used)."),

@@ -6,7 +6,9 @@ from functools import lru_cache
 
 import opencc
 from pypinyin import lazy_pinyin
-from pypinyin.seg.simpleseg import seg
+from pypinyin.constants import RE_HANS
+from pypinyin.seg import mmseg
+from pypinyin.seg.simpleseg import simple_seg
 
 # Taiwan-standard character sets: s2t would write 華爲 where the registry's users write 華為.
 _to_simplified = opencc.OpenCC("tw2s")
@@ -20,9 +22,10 @@ def clean_text(text: str) -> str:
     return "".join(c for c in text or "" if c in "\t\n" or unicodedata.category(c) != "Cc").strip()
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=262144)
 def to_simplified(text: str) -> str:
-    # Cached: deriving a name's forms converts the same text several times over.
+    # Cached: deriving a name's forms converts the same text several times over, and an import of
+    # 100,000 rows converts each name when checking the file and again when writing it.
     return _to_simplified.convert(text) if text else text
 
 
@@ -47,12 +50,33 @@ def _word_syllables(word: str) -> tuple[str, ...]:
     return tuple(s for syllable in lazy_pinyin(word) if (s := _NOT_ALNUM.sub("", syllable.lower())))
 
 
-@lru_cache(maxsize=4096)
 def _syllables(name: str) -> tuple[str, ...]:
-    text = to_simplified(unicodedata.normalize("NFKC", name))
     # lazy_pinyin segments a name into words and reads each word, which settles characters with
-    # several readings (重慶 chongqing, 銀行 yinhang); names share words, so each is read once.
-    return tuple(s for word in seg(text) for s in _word_syllables(word))
+    # several readings (重慶 chongqing, 銀行 yinhang). This is its segmentation, pypinyin.seg.simpleseg.seg,
+    # with the Han runs read by _han_syllables.
+    text = to_simplified(unicodedata.normalize("NFKC", name))
+    if RE_HANS.match(text):  # All Han, as most names are: simple_seg would return it whole, slowly.
+        return _han_syllables(text)
+    syllables = ()
+    for run in simple_seg(text):
+        syllables += _han_syllables(run) if RE_HANS.match(run) else _word_syllables(run)
+    return syllables
+
+
+@lru_cache(maxsize=262144)
+def _han_syllables(run: str) -> tuple[str, ...]:
+    """The syllables of a run of Han characters, as pypinyin's forward maximum matching segments it.
+
+    Names are unique but end alike (…科技有限公司), so the reading is memoised on the text still to
+    read: the segmenter's next word depends on that text alone, except when the whole text is the
+    start of a dictionary phrase, where it may split the rest into single characters; such a short
+    run is segmented whole.
+    """
+    if run in mmseg.p_set:
+        return tuple(s for word in mmseg.seg.cut(run) for s in _word_syllables(word))
+    word = next(mmseg.seg.cut(run))
+    rest = run[len(word) :]
+    return _word_syllables(word) + (_han_syllables(rest) if rest else ())
 
 
 def pinyin(name: str, override: str = "") -> tuple[str, str]:

@@ -107,9 +107,8 @@ def wait_for_writing(process, timeout=120):
 
 def test_import_killed_while_writing_writes_nothing(scratch_database, tmp_path):
     before = counts(scratch_database)
-    path = member_file(
-        tmp_path / "members.csv", range(12000), some_industry(scratch_database)
-    )  # Six batches of 2,000, about 0.9 MB.
+    # About 0.9 MB: progress is reported every 5,000 rows written, so the kill lands mid-write.
+    path = member_file(tmp_path / "members.csv", range(12000), some_industry(scratch_database))
 
     process = start_import(scratch_database, path)
     try:
@@ -120,7 +119,7 @@ def test_import_killed_while_writing_writes_nothing(scratch_database, tmp_path):
         if process.poll() is None:
             process.kill()
 
-    assert "已写入 2000 行" in progress
+    assert "已写入 5000 行" in progress
     assert process.returncode == -signal.SIGKILL
     assert counts(scratch_database) == before
 
