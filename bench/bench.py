@@ -14,7 +14,6 @@ not asserted: the exit status is non-zero only when something broke.
 import argparse
 import json
 import logging
-import os
 import subprocess
 import sys
 import time
@@ -34,6 +33,7 @@ from server import (  # noqa: E402
     production_env,
     recreate_database,
     require_postgres,
+    setup_django,
 )
 
 TRIVIAL = "/robots.txt"
@@ -45,13 +45,8 @@ def quoted(path: str) -> str:
     return urllib.parse.quote(path, safe="/?=&%")
 
 
-def setup_django(env: dict) -> None:
-    os.environ.update(env)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registry.settings")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+def setup_test_client(env: dict) -> None:
+    setup_django(env)
     from django.test.utils import setup_test_environment
 
     setup_test_environment()  # responses carry their template context, as in the suite
@@ -139,8 +134,9 @@ def admin_p50(base: str, pages: dict[str, str], cookie: str, args) -> dict[str, 
     for name, path in pages.items():
         run(base, [path], 2, 1, 60, headers)
         results[name] = run(base, [path], args.admin_requests, 1, 60, headers, seconds=args.seconds)
-        if results[name]["all"]["non_2xx"] or results[name]["all"]["errors"]:
-            raise SystemExit(f"{path} failed for the logged-in editor: {results[name]['all']}")
+        figures = results[name]["all"]
+        if figures["non_2xx"] > figures["5xx"]:  # a redirect to the login page, or a refusal: not a figure
+            raise SystemExit(f"{path} did not serve the logged-in editor: {figures}")
     return results
 
 
@@ -188,15 +184,17 @@ def table(*, members, load_seconds, queries, served, admin, worker_rss, phases, 
             page_row(f"{name}, {label}", result, figures["rps"], at_least=at_least, p99_under_ms=200)
             for name, result in results.items()
         ]
-    rows += [
-        Row(
-            f"Admin as an editor: {name}",
-            f"p50 {result['all']['p50_ms']:.0f} ms over {result['all']['requests']} requests",
-            target="≤ 100 ms",
-            ok=result["all"]["p50_ms"] <= 100,
+    for name, result in admin.items():
+        figures = result["all"]
+        failed = figures["errors"] + figures["5xx"]
+        rows.append(
+            Row(
+                f"Admin as an editor: {name}",
+                f"p50 {figures['p50_ms']:.0f} ms over {figures['requests']} requests, {failed} errors",
+                target="≤ 100 ms",
+                ok=figures["p50_ms"] <= 100 and not failed,
+            )
         )
-        for name, result in admin.items()
-    ]
     rss = max(worker_rss)
     rows.append(
         Row(
@@ -243,7 +241,7 @@ def main():
     recreate_database(url)
     for command in (["migrate", "--no-input"], ["collectstatic", "--no-input"], ["seed"]):
         manage(*command, env=env, capture=True)
-    setup_django(env)
+    setup_test_client(env)
     from django.db import connection
     from django.test import Client
 

@@ -16,16 +16,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from load import run  # noqa: E402
-from server import ROOT, gunicorn, manage, production_env, require_postgres  # noqa: E402
+from server import ROOT, gunicorn, manage, production_env, require_postgres, setup_django  # noqa: E402
 
 
 def public_paths(members: int, env) -> list[str]:
     """Every kind of public page, in every language, over a sample of members and industries."""
-    os.environ.update(env)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registry.settings")
-    import django
-
-    django.setup()
+    setup_django(env)
     from members.models import Industry, Organisation
 
     rng = random.Random(1)

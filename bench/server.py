@@ -41,10 +41,20 @@ def recreate_database(url: str) -> None:
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
+def setup_django(env: dict) -> None:
+    """Django in this process, with the environment the servers get."""
+    os.environ.update(env)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registry.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
 def manage(*args: str, env: dict, capture: bool = False) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=capture, text=True
-    )
+    result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=capture, text=True)
+    if result.returncode:
+        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stdout or ''}{result.stderr or ''}")
     return result.stdout if capture else ""
 
 
