@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test setup lint check clean serve backup restore screenshots loadtest bench-import
+.PHONY: run test setup lint check clean serve backup restore screenshots loadtest bench-import bench
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -60,3 +60,8 @@ clean:
 # Speed of import_members and export_members on PostgreSQL (set DATABASE_URL); prints rows/s.
 bench-import: setup
 	$(BIN)/python bench/bench_import.py
+
+# The registry at 100,000 members on PostgreSQL (set DATABASE_URL; the database is dropped and created again):
+# public pages, admin, import and export against their anchors, in one table. See docs/performance.md.
+bench: setup
+	$(BIN)/python bench/bench.py $(BENCH_ARGS)

@@ -1,6 +1,6 @@
-"""A bounded HTTP load generator for loopback: N requests over C keep-alive connections.
+"""A bounded HTTP load generator for loopback: N requests over C keep-alive connections, for at most S seconds.
 
-    python bench/load.py http://127.0.0.1:8000 /zh-hans/ /en/members/ --requests 5000 --concurrency 8
+    python bench/load.py http://127.0.0.1:8000 /zh-hans/ /en/members/ --requests 5000 --concurrency 8 --seconds 30
 
 Prints requests/s, p50 and p99 latency, errors and 5xx, per path and in all; --json for machines.
 Refuses any host but loopback, so it cannot be pointed at someone else's server.
@@ -25,7 +25,16 @@ def percentile(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(q * len(values)))]
 
 
-def run(base: str, paths: list[str], requests: int, concurrency: int, timeout: float, headers: dict) -> dict:
+def run(
+    base: str,
+    paths: list[str],
+    requests: int,
+    concurrency: int,
+    timeout: float,
+    headers: dict,
+    seconds: float | None = None,
+) -> dict:
+    """Send up to `requests` requests, and none after `seconds` (the requests under way finish)."""
     url = urllib.parse.urlsplit(base)
     paths = [urllib.parse.quote(path, safe="/?=&%") for path in paths]  # 科技 in a query, say
     if url.hostname not in LOOPBACK:
@@ -41,7 +50,7 @@ def run(base: str, paths: list[str], requests: int, concurrency: int, timeout: f
         while True:
             with lock:
                 n = next(counter, None)
-            if n is None:
+            if n is None or (deadline is not None and time.perf_counter() > deadline):
                 break
             path = paths[n % len(paths)]
             started = time.perf_counter()
@@ -63,6 +72,7 @@ def run(base: str, paths: list[str], requests: int, concurrency: int, timeout: f
         connection.close()
 
     started = time.perf_counter()
+    deadline = started + seconds if seconds else None
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]
     for thread in threads:
         thread.start()
@@ -105,6 +115,7 @@ def main():
     parser.add_argument("paths", nargs="+")
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=None, help="send no request after this many seconds")
     parser.add_argument("--timeout", type=float, default=10)
     parser.add_argument("--header", action="append", default=[], help="Name: value")
     parser.add_argument("--json", action="store_true")
@@ -112,7 +123,7 @@ def main():
     if not 0 < args.requests <= 1_000_000 or not 0 < args.concurrency <= 256:
         raise SystemExit("requests must be 1..1,000,000 and concurrency 1..256")
     headers = dict(h.split(": ", 1) for h in args.header)
-    result = run(args.base, args.paths, args.requests, args.concurrency, args.timeout, headers)
+    result = run(args.base, args.paths, args.requests, args.concurrency, args.timeout, headers, args.seconds)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
         return

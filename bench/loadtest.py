@@ -10,30 +10,18 @@ any request failed or answered 5xx.
 import argparse
 import os
 import random
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from load import run  # noqa: E402
-
-
-def manage(*args, env):
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+from server import ROOT, gunicorn, manage, production_env, require_postgres, setup_django  # noqa: E402
 
 
 def public_paths(members: int, env) -> list[str]:
     """Every kind of public page, in every language, over a sample of members and industries."""
-    os.environ.update(env)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registry.settings")
-    import django
-
-    django.setup()
+    setup_django(env)
     from members.models import Industry, Organisation
 
     rng = random.Random(1)
@@ -49,80 +37,27 @@ def public_paths(members: int, env) -> list[str]:
     return paths
 
 
-def wait_until_up(url: str, seconds: float = 30):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise SystemExit(f"gunicorn did not answer {url} within {seconds} s")
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--members", type=int, default=2000)
     parser.add_argument("--requests", type=int, default=50_000)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1)
-    parser.add_argument("--port", type=int, default=8790)
     args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        raise SystemExit("Set DATABASE_URL to a PostgreSQL database: the load test measures production's setup.")
-
-    env = os.environ | {
-        "DEBUG": "0",
-        "SECRET_KEY": "load-test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "SECURE_COOKIES": "0",
-        "PORT": str(args.port),
-        "WEB_CONCURRENCY": str(args.workers),
-        "GUNICORN_ACCESS_LOG": "/dev/null",
-    }
+    require_postgres()
+    env = production_env(WEB_CONCURRENCY=str(args.workers))
     manage("migrate", "--no-input", "-v0", env=env)
     manage("collectstatic", "--no-input", "-v0", env=env)
     manage("seed", env=env)
-    existing = int(
-        subprocess.run(
-            [
-                sys.executable,
-                "manage.py",
-                "shell",
-                "-v0",
-                "-c",
-                "from members.models import Organisation; print(Organisation.objects.count())",
-            ],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-    )
+    count = "from members.models import Organisation; print(Organisation.objects.count())"
+    existing = int(manage("shell", "-v0", "-c", count, env=env, capture=True))
     if existing < args.members:
         manage("generate_members", str(args.members - existing), "--seed", "1", env=env)
     paths = public_paths(args.members, env)
 
-    log = open(ROOT / "var" / "loadtest-gunicorn.log", "w")  # noqa: SIM115 - lives as long as the server
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "-c", "registry/gunicorn.conf.py"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        base = f"http://127.0.0.1:{args.port}"
-        wait_until_up(f"{base}/healthz")
+    with gunicorn(env, log=ROOT / "var" / "loadtest-gunicorn.log") as (_, base):
         run(base, paths, min(len(paths) * 2, 2000), args.concurrency, 30, {})  # warm the cache and the workers
         result = run(base, paths, args.requests, args.concurrency, 30, {})
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
 
     total = result["all"]
     print(

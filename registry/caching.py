@@ -8,6 +8,7 @@ import functools
 import hashlib
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import translation
@@ -66,7 +67,7 @@ def public_page(view):
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not _cacheable(request):
+        if not settings.PUBLIC_CACHE or not _cacheable(request):
             return view(request, *args, **kwargs)
         # The host too: pages carry absolute addresses (JSON-LD, the sitemap, the open data).
         digest = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()

@@ -125,6 +125,10 @@ CACHES = {
     }
 }
 
+# Public pages are cached until the data changes (registry/caching.py). PUBLIC_CACHE=0 renders every
+# request afresh: for measuring the pages themselves, as `make bench` does.
+PUBLIC_CACHE = envbool("PUBLIC_CACHE", True)
+
 # The file kept between an import's preview and its confirmation lives in the shared cache, so any
 # app instance can confirm what another previewed.
 IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"

@@ -57,3 +57,10 @@ def test_a_lost_cache_version_starts_again_above_the_old_one(active_member):
     cache.delete(VERSION_KEY)
     active_member.save()
     assert public_version() > before
+
+
+def test_with_the_page_cache_off_every_request_renders_the_page(client, active_member, settings):
+    settings.PUBLIC_CACHE = False
+    client.get(DIRECTORY)
+    Organisation.objects.filter(pk=active_member.pk).update(name_en="Renamed quietly")
+    assert "Renamed quietly" in client.get(DIRECTORY).content.decode()
