@@ -818,8 +818,7 @@ class NamesAhead:
 
     Deriving (both scripts, pinyin, the match key) is a third of an import's Python time and needs
     nothing from the database, so on a machine with a spare core it need not wait for the checking
-    to end. The worker is forked: it starts with OpenCC's and pypinyin's dictionaries loaded, and it
-    never touches the parent's database connection.
+    to end. The worker is forked, and never touches the parent's database connection.
     """
 
     WORTH_IT_BYTES = 1_000_000  # About 8,000 rows: below this a second process costs more than it saves.

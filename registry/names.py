@@ -2,19 +2,31 @@
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
+from types import SimpleNamespace
 
 import opencc
-from pypinyin import lazy_pinyin
-from pypinyin.constants import RE_HANS
-from pypinyin.seg import mmseg
-from pypinyin.seg.simpleseg import simple_seg
-
-# Taiwan-standard character sets: s2t would write 華爲 where the registry's users write 華為.
-_to_simplified = opencc.OpenCC("tw2s")
-_to_traditional = opencc.OpenCC("s2tw")
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+# The dictionaries are loaded on first use: OpenCC's take about 25 MB a direction and pypinyin's
+# 55 MB, which a web worker that only reads pages never needs.
+
+
+@cache
+def _converter(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
+
+
+@cache
+def _pypinyin() -> SimpleNamespace:
+    from pypinyin import lazy_pinyin
+    from pypinyin.constants import RE_HANS
+    from pypinyin.seg import mmseg
+    from pypinyin.seg.simpleseg import simple_seg
+
+    return SimpleNamespace(lazy_pinyin=lazy_pinyin, RE_HANS=RE_HANS, mmseg=mmseg, simple_seg=simple_seg)
 
 
 def clean_text(text: str) -> str:
@@ -26,11 +38,12 @@ def clean_text(text: str) -> str:
 def to_simplified(text: str) -> str:
     # Cached: deriving a name's forms converts the same text several times over, and an import of
     # 100,000 rows converts each name when checking the file and again when writing it.
-    return _to_simplified.convert(text) if text else text
+    # Taiwan-standard character sets: s2t would write 華爲 where the registry's users write 華為.
+    return _converter("tw2s").convert(text) if text else text
 
 
 def to_traditional(text: str) -> str:
-    return _to_traditional.convert(text) if text else text
+    return _converter("s2tw").convert(text) if text else text
 
 
 def scripts(name: str) -> tuple[str, str]:
@@ -47,7 +60,7 @@ def match_key(name: str) -> str:
 
 @lru_cache(maxsize=65536)
 def _word_syllables(word: str) -> tuple[str, ...]:
-    return tuple(s for syllable in lazy_pinyin(word) if (s := _NOT_ALNUM.sub("", syllable.lower())))
+    return tuple(s for syllable in _pypinyin().lazy_pinyin(word) if (s := _NOT_ALNUM.sub("", syllable.lower())))
 
 
 def _syllables(name: str) -> tuple[str, ...]:
@@ -55,11 +68,12 @@ def _syllables(name: str) -> tuple[str, ...]:
     # several readings (重慶 chongqing, 銀行 yinhang). This is its segmentation, pypinyin.seg.simpleseg.seg,
     # with the Han runs read by _han_syllables.
     text = to_simplified(unicodedata.normalize("NFKC", name))
-    if RE_HANS.match(text):  # All Han, as most names are: simple_seg would return it whole, slowly.
+    pypinyin = _pypinyin()
+    if pypinyin.RE_HANS.match(text):  # All Han, as most names are: simple_seg would return it whole, slowly.
         return _han_syllables(text)
     syllables = ()
-    for run in simple_seg(text):
-        syllables += _han_syllables(run) if RE_HANS.match(run) else _word_syllables(run)
+    for run in pypinyin.simple_seg(text):
+        syllables += _han_syllables(run) if pypinyin.RE_HANS.match(run) else _word_syllables(run)
     return syllables
 
 
@@ -72,6 +86,7 @@ def _han_syllables(run: str) -> tuple[str, ...]:
     start of a dictionary phrase, where it may split the rest into single characters; such a short
     run is segmented whole.
     """
+    mmseg = _pypinyin().mmseg
     if run in mmseg.p_set:
         return tuple(s for word in mmseg.seg.cut(run) for s in _word_syllables(word))
     word = next(mmseg.seg.cut(run))
