@@ -2,6 +2,8 @@
 
 The version lives in the shared (database) cache, so every app process sees a bump at once. Being in the
 same database as the data, a bump made inside a transaction commits or rolls back with the change itself.
+Pages are kept there too, and in the serving process's own memory under the same keys: a key names one
+version, so neither copy can be stale.
 """
 
 import functools
@@ -9,7 +11,7 @@ import hashlib
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import HttpResponse
 from django.utils import translation
 
@@ -72,7 +74,12 @@ def public_page(view):
         # The host too: pages carry absolute addresses (JSON-LD, the sitemap, the open data).
         digest = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
         key = f"public:page:{public_version()}:{translation.get_language()}:{digest}"
-        cached = cache.get(key)
+        local = caches["pages"]
+        cached = local.get(key)
+        if cached is None:
+            cached = cache.get(key)
+            if cached is not None:
+                local.set(key, cached, PAGE_TIMEOUT)
         if cached is not None:
             content, content_type, headers = cached
             response = HttpResponse(content, content_type=content_type)
@@ -84,7 +91,9 @@ def public_page(view):
             if hasattr(response, "render"):
                 response.render()
             headers = {h: response[h] for h in ("Content-Disposition", "Content-Language") if h in response}
-            cache.set(key, (response.content, response["Content-Type"], headers), PAGE_TIMEOUT)
+            cached = (response.content, response["Content-Type"], headers)
+            cache.set(key, cached, PAGE_TIMEOUT)
+            local.set(key, cached, PAGE_TIMEOUT)
         return response
 
     return wrapper

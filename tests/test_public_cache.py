@@ -1,4 +1,4 @@
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from members.models import Membership, Organisation
 from registry.caching import VERSION_KEY, public_version
@@ -6,11 +6,21 @@ from registry.caching import VERSION_KEY, public_version
 DIRECTORY = "/en/members/"
 
 
-def test_public_pages_are_served_from_the_shared_cache(client, active_member, django_assert_max_num_queries):
+def test_public_pages_are_served_from_the_shared_cache(client, active_member, django_assert_num_queries):
     client.get(DIRECTORY)
+    caches["pages"].clear()  # As if another app process had rendered it.
     # A write that bypasses the models' signals leaves the cached page as it was: the page came from the cache.
     Organisation.objects.filter(pk=active_member.pk).update(name_en="Renamed quietly")
-    with django_assert_max_num_queries(2):
+    with django_assert_num_queries(2):  # The data version and the page.
+        page = client.get(DIRECTORY).content.decode()
+    assert "Renamed quietly" not in page
+    assert active_member.display_name("en") in page
+
+
+def test_a_page_this_process_served_costs_one_query(client, active_member, django_assert_num_queries):
+    client.get(DIRECTORY)
+    Organisation.objects.filter(pk=active_member.pk).update(name_en="Renamed quietly")
+    with django_assert_num_queries(1):  # The data version.
         page = client.get(DIRECTORY).content.decode()
     assert "Renamed quietly" not in page
     assert active_member.display_name("en") in page
