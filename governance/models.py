@@ -161,6 +161,8 @@ class Term(Sourced):
         verbose_name = _("term")
         verbose_name_plural = _("terms")
         ordering = ["position__body__order", "position__rank", "-started_on"]
+        # The governance page lists past terms latest first, a page at a time.
+        indexes = [models.Index(fields=["-ended_on", "-started_on", "-id"], name="governance_term_past")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),

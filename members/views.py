@@ -5,7 +5,8 @@ import io
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -16,6 +17,8 @@ from members.models import Industry, Membership, Organisation, Sector
 from registry.caching import public_page
 
 PAGE_SIZE = 20
+# The directory names this many members of each industry and links to the industry page for the rest.
+PREVIEW_SIZE = 10
 QUERY_MAX_LENGTH = 100
 
 
@@ -31,15 +34,38 @@ class SectorGroup:
         return sum(industry.member_count for industry in self.industries)
 
 
-def sector_groups() -> list[SectorGroup]:
+def sector_groups(counts: dict[int | None, int] | None = None) -> list[SectorGroup]:
     """Every sector with its industries and their active members counted, then the industries of no sector."""
-    active = Q(organisations__memberships__status=Membership.Status.ACTIVE)
-    industries = Industry.objects.annotate(member_count=Count("organisations", filter=active, distinct=True))
+    counts = member_counts() if counts is None else counts
     groups = {sector.pk: SectorGroup(sector) for sector in Sector.objects.all()}
     other = SectorGroup(None)
-    for industry in industries:
+    for industry in Industry.objects.all():
+        industry.member_count = counts.get(industry.pk, 0)
         groups.get(industry.sector_id, other).industries.append(industry)
     return [*groups.values(), other] if other.industries else list(groups.values())
+
+
+def member_counts() -> dict[int | None, int]:
+    """Active members per industry id, None for the unclassified.
+
+    Counted from the memberships: an organisation has at most one open membership, so no DISTINCT is needed.
+    """
+    active = Membership.objects.active().order_by()
+    return dict(active.values_list("organisation__industry").annotate(Count("pk")))
+
+
+def member_previews() -> dict[int | None, list[Organisation]]:
+    """The first PREVIEW_SIZE active members of every industry (None: of no industry), in pinyin order, in one query."""
+    # Ranked on the sort keys alone, the full rows fetched after: the sort then moves narrow rows.
+    first = (
+        Organisation.objects.members()
+        .annotate(rank=Window(RowNumber(), partition_by=F("industry"), order_by=["pinyin", "name", "id"]))
+        .filter(rank__lte=PREVIEW_SIZE)
+    )
+    previews: dict[int | None, list[Organisation]] = {}
+    for organisation in Organisation.objects.filter(pk__in=first.values("pk")):
+        previews.setdefault(organisation.industry_id, []).append(organisation)
+    return previews
 
 
 def clean_query(request) -> str:
@@ -63,16 +89,16 @@ def directory(request):
     if query:
         context["page_obj"] = paginate(request, public_members().search(query))
     else:
-        groups = sector_groups()
-        members_by_industry: dict[int | None, list] = {}
-        for organisation in Organisation.objects.members().order_by("pinyin", "name"):
-            members_by_industry.setdefault(organisation.industry_id, []).append(organisation)
+        counts = member_counts()
+        groups = sector_groups(counts)
+        previews = member_previews()
         for group in groups:
             for industry in group.industries:
-                industry.members = members_by_industry.get(industry.pk, [])
+                industry.members = previews.get(industry.pk, [])
         context["groups"] = groups
         context["empty_sectors"] = [group for group in groups if not group.industries]
-        context["unclassified"] = members_by_industry.get(None, [])
+        context["unclassified"] = previews.get(None, [])
+        context["unclassified_count"] = counts.get(None, 0)
     return render(request, "members/directory.html", context)
 
 

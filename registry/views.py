@@ -6,10 +6,12 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
-from governance.views import governance_groups, public_terms
+from governance.views import governance_groups
 from members.views import sector_groups
 from registry.caching import public_page
 from registry.models import Alliance, Event, Speaker
+
+LEADERS_SHOWN = 3
 
 
 def healthz(request):
@@ -49,7 +51,7 @@ def home(request):
     context = {
         "alliance": alliance,
         "assembly": assembly,
-        "leaders": leaders(governance_groups(list(public_terms()))),
+        "leaders": leaders(governance_groups(holders=LEADERS_SHOWN)),
         "sectors": sectors,
         "member_count": sum(group.member_count for group in sectors),
         "nav": "home",

@@ -155,6 +155,57 @@ def test_industry_page_lists_its_members_in_pinyin_order_paginated(client, indus
     assert listed_second[-1] == "中国"
 
 
+def test_directory_shows_at_most_ten_members_per_industry_and_links_to_the_rest_with_the_count(client, industry):
+    for n in range(12):
+        member(f"測試{n:02d}", industry)
+    page = client.get(url("members:directory", "en")).content.decode()
+    listed = re.findall(r'<li><a href="/en/members/[^/]+/">([^<]+)</a>', page)
+    assert listed == [f"测试{n:02d}" for n in range(10)]
+    link = url("members:industry", "en", slug=industry.slug)
+    assert f'<a href="{link}">All 12 members</a>' in page
+
+
+def test_directory_shows_no_link_to_the_rest_when_an_industry_is_listed_whole(client, industry):
+    member("測試", industry)
+    page = client.get(url("members:directory", "en")).content.decode()
+    assert "All 1 member" not in page
+
+
+def test_directory_counts_unclassified_members_and_shows_the_first_ten(client, db):
+    for n in range(11):
+        member(f"未分類{n:02d}", None)
+    page = client.get(url("members:directory", "en")).content.decode()
+    section = page[page.index('id="unclassified"') :]
+    assert '<span class="count" title="Active members">11</span>' in section
+    assert len(re.findall(r'<li><a href="/en/members/', section)) == 10
+    assert "The first of 11 members" in section
+
+
+def test_governance_past_terms_are_paginated_latest_first(client, seeded):
+    position = Position.objects.create(name="顧問", name_en="Adviser", rank=9, seats=100)
+    holder = Organisation.objects.get(name="華為")
+    for n in range(55):
+        start = datetime.date(1950 + n, 1, 1)
+        Term.objects.create(position=position, organisation=holder, started_on=start, ended_on=start.replace(month=6))
+    first = client.get(url("governance:index", "en")).content.decode()
+    past = first[first.index('id="past-terms"') :]
+    assert past.count('<tr><th scope="row">') == 50
+    assert "2004-06-01" in past and "1954-06-01" not in past
+    assert 'href="?page=2#past-terms"' in past
+    second = client.get(url("governance:index", "en") + "?page=2").content.decode()
+    assert "1950-06-01" in second[second.index('id="past-terms"') :]
+
+
+def test_governance_names_the_first_holders_of_a_large_position_and_counts_the_rest(client, seeded):
+    position = Position.objects.create(name="理事", name_en="Council member", rank=9, seats=100)
+    for n in range(53):
+        holder = Organisation.objects.create(name=f"理事單位{n:02d}")
+        Term.objects.create(position=position, organisation=holder, started_on=datetime.date(2020, 1, 1))
+    page = client.get(url("governance:index", "en")).content.decode()
+    assert page.count('<th scope="row">Council member</th><td>') == 50
+    assert "and 3 more holders" in page
+
+
 def test_member_page_shows_its_record_and_its_peoples_offices(client, seeded):
     Membership.objects.filter(organisation__slug="lenovo-group").update(notes="Private: call Mr Wang on 138")
     Organisation.objects.filter(slug="lenovo-group").update(website="https://www.lenovo.com/", city="北京")
@@ -325,13 +376,14 @@ def make_members(industry, start, stop):
 
 # The most queries each page may make, cache reads and writes included, whatever the membership's size.
 PAGES_FOR_COUNTS = [
-    ("registry:home", {}, "", 18),
-    ("members:directory", {}, "", 10),
+    ("registry:home", {}, "", 19),
+    ("members:directory", {}, "", 11),
     ("members:directory", {}, "?q=Member", 2),
     ("members:industry", {"slug": "electronics-information"}, "", 10),
     ("members:industry", {"slug": "electronics-information"}, "?page=2", 10),
     ("members:detail", {"slug": "lenovo-group"}, "", 10),
-    ("governance:index", {}, "", 10),
+    ("governance:index", {}, "", 11),
+    ("governance:index", {}, "?page=2", 11),
     ("sitemap", {}, "", 10),
     ("open-data-csv", {}, "", 10),
     ("open-data-json", {}, "", 10),
