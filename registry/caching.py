@@ -3,7 +3,8 @@
 The version lives in the shared (database) cache, so every app process sees a bump at once. Being in the
 same database as the data, a bump made inside a transaction commits or rolls back with the change itself.
 Pages are kept there too, and in the serving process's own memory under the same keys: a key names one
-version, so neither copy can be stale.
+version, so neither copy can be stale. Each process reads the version at most once a second
+(VERSION_SECONDS), so a change reaches the pages other processes serve within a second.
 """
 
 import functools
@@ -12,16 +13,33 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache, caches
+from django.db import connection
 from django.http import HttpResponse
 from django.utils import translation
 
 VERSION_KEY = "public:version"
+# How long a process trusts its copy of the version: a change shows on other processes' pages within
+# this, and a page this process served before costs no query at all.
+VERSION_SECONDS = 1
 PAGE_TIMEOUT = 60 * 60
 # Models whose rows the public pages show; history rows and cache-only changes are not among them.
 PUBLIC_APPS = {"registry", "members", "governance"}
 
 
 def public_version() -> int:
+    """The data version, as this process last read it from the shared cache, at most a second ago."""
+    local = caches["pages"]
+    version = local.get(VERSION_KEY)
+    if version is None:
+        version = _shared_version()
+        # Not inside a transaction: the version read there may be a bump that is rolled back, and
+        # pages cached under it would then be taken for the next change's.
+        if not connection.in_atomic_block:
+            local.set(VERSION_KEY, version, VERSION_SECONDS)
+    return version
+
+
+def _shared_version() -> int:
     version = cache.get(VERSION_KEY)
     if version is None:
         # A clock start, not 1: if the key was culled, the new version must not match pages cached long ago.
@@ -36,6 +54,7 @@ def bump_public_version() -> None:
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+    caches["pages"].delete(VERSION_KEY)
 
 
 def is_public_model(model) -> bool:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.core.management import call_command
 from django.utils import translation
 
@@ -19,6 +20,13 @@ FOUNDING_DAY = datetime.date(2017, 7, 22)
 def fast_password_hashing(settings):
     # Real hashing costs ~0.3 s a login by design; tests log in hundreds of times.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_page_cache():
+    # Each process keeps pages and the data version in memory (registry/caching.py); the database under
+    # them is rolled back after every test, so the next test must not meet them.
+    caches["pages"].clear()
 
 
 @pytest.fixture(autouse=True)
