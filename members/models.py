@@ -1,5 +1,6 @@
 import re
 import unicodedata
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -173,12 +174,18 @@ class Organisation(ChineseNamed, Sourced):
 
     def _unique_slug(self) -> str:
         self.derive_names()
-        base = slugify(self.name_en) or self.pinyin[:80] or "organisation"
-        slug, n = base, 1
-        while Organisation.objects.filter(slug=slug).exclude(pk=self.pk).exists():
-            n += 1
-            slug = f"{base}-{n}"
-        return slug
+        others = Organisation.objects.exclude(pk=self.pk)
+        return unique_slug(self.name_en, self.pinyin, lambda slug: others.filter(slug=slug).exists())
+
+
+def unique_slug(name_en: str, pinyin: str, taken: Callable[[str], bool]) -> str:
+    """An organisation's slug: from its English name, else its pinyin, numbered past those ``taken``."""
+    base = slugify(name_en) or pinyin[:80] or "organisation"
+    slug, n = base, 1
+    while taken(slug):
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
 
 
 class MembershipQuerySet(models.QuerySet):

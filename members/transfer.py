@@ -32,11 +32,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from members import bulk
-from members.models import Industry, Membership, Organisation
+from members.models import Industry, Membership, Organisation, unique_slug
 from members.validators import normalise_credit_code, validate_credit_code
 from registry import names
 from registry.caching import bump_public_version
@@ -700,7 +699,7 @@ def import_members(
 
 
 def _check_and_write(data, filename, encoding, dry_run, user, progress) -> ImportResult:
-    names_ahead = NamesAhead() if not dry_run and len(data) > NamesAhead.WORTH_IT_BYTES else None
+    names_ahead = NamesAhead() if not dry_run and NamesAhead.worth_it(len(data)) else None
     try:
         rows = read_rows(data, filename=filename, encoding=encoding)
         result = plan_import(rows, progress=progress, names_ahead=names_ahead)
@@ -791,7 +790,9 @@ def _new_organisations(plans: list[RowPlan], slugs: set, progress) -> Iterator[d
             row.update((k, row["name"] if v is None else v) for k, v in zip(DERIVED_NAMES, plan.names, strict=True))
         else:
             row.update(derive_names(row["name"]))
-        row["slug"] = _unique_slug(row, slugs)
+        # As Organisation.save() makes it, against the set of slugs taken rather than a query per row.
+        row["slug"] = unique_slug(row.get("name_en", ""), row["pinyin"], slugs.__contains__)
+        slugs.add(row["slug"])
         yield row
         if progress and (done % PROGRESS_EVERY == 0 or done == len(plans)):
             progress("written", done)
@@ -827,9 +828,11 @@ class NamesAhead:
     def __init__(self):
         self.pending: list[str] = []
         self.futures = []
-        self.pool = None
-        if (os.cpu_count() or 1) > 1:
-            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+        self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+
+    @classmethod
+    def worth_it(cls, file_size: int) -> bool:
+        return file_size > cls.WORTH_IT_BYTES and (os.cpu_count() or 1) > 1
 
     def add(self, name: str) -> None:
         self.pending.append(name)
@@ -837,39 +840,24 @@ class NamesAhead:
             self._send()
 
     def _send(self) -> None:
-        if self.pool is None:
-            self.futures.append(_derive_all(self.pending))
-        else:
-            self.futures.append(self.pool.submit(_derive_all, self.pending))
+        self.futures.append(self.pool.submit(_derive_all, self.pending))
         self.pending = []
 
     def results(self) -> Iterator[tuple]:
         """Each name's forms, in the order the names were added, as tuples of DERIVED_NAMES."""
         self._send()
         for future in self.futures:
-            yield from future if isinstance(future, list) else future.result()
+            yield from future.result()
 
     def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
+        self.pool.shutdown(cancel_futures=True)
 
 
 def _organisation_kwargs(values: dict) -> dict:
     return {("industry_id" if k == "industry" else k): v for k, v in values.items()}
 
 
-def _unique_slug(organisation: dict, taken: set) -> str:
-    """As Organisation.save() makes it, against the set of slugs taken rather than a query per row."""
-    base = slugify(organisation.get("name_en", "")) or organisation["pinyin"][:80] or "organisation"
-    slug, n = base, 1
-    while slug in taken:
-        n += 1
-        slug = f"{base}-{n}"
-    taken.add(slug)
-    return slug
-
-
-def _batched(items: list, size: int) -> Iterator[list]:
+def _batched(items: Iterable, size: int) -> Iterator[list]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
         yield batch
@@ -883,7 +871,7 @@ _FORMULA_START_CHARACTERS = frozenset(_FORMULA_STARTS)
 
 def neutralise(value: str) -> str:
     """Prefix ' to a cell that Excel would read as a formula (=, +, -, @, tab or CR first)."""
-    return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
+    return f"'{value}" if value[:1] in _FORMULA_START_CHARACTERS else value
 
 
 def _unneutralise(value: str) -> str:
@@ -950,14 +938,14 @@ def export_rows(organisations, language: str | None = None) -> Iterator[list[str
             website,
             description,
         ]
-        yield [f"'{v}" if v[:1] in _FORMULA_START_CHARACTERS else v for v in row]
+        yield [neutralise(v) for v in row]
 
 
 def write_csv(rows: Iterable[list[str]], out) -> None:
     """UTF-8 with a BOM, so Excel opens it in the right encoding. ``out`` is a binary file."""
     text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=True)
     writer = csv.writer(text)
-    for batch in _batched_iter(rows, 1000):
+    for batch in _batched(rows, 1000):
         writer.writerows(batch)
     text.flush()
     text.detach()
@@ -973,12 +961,6 @@ def write_xlsx(rows: Iterable[list[str]], out) -> None:
         # XML reads a raw CR back as LF; Excel escapes it (and only then is the file read back the same).
         sheet.append([escape(c.replace("_x", "_x005F_x")) if "\r" in c or "_x" in c else c for c in row])
     workbook.save(out)
-
-
-def _batched_iter(items: Iterable, size: int) -> Iterator[list]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch
 
 
 def export_members(organisations, out, *, file_format: str = "csv", language: str | None = None) -> None:
