@@ -3,8 +3,9 @@ import unicodedata
 from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Case, F, FilteredRelation, OuterRef, Q, Subquery, When
+from django.db import models, transaction
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -52,10 +53,22 @@ class Industry(ChineseNamed, Sourced):
         constraints = [models.UniqueConstraint(fields=["name_key"], name="members_industry_name_unique")]
 
 
+class MembershipStatus(models.TextChoices):
+    APPLIED = "applied", _("applied")
+    ACTIVE = "active", _("active")
+    SUSPENDED = "suspended", _("suspended")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
 class OrganisationQuerySet(models.QuerySet):
     def members(self):
         """Organisations with an active membership: the public directory."""
-        return self.filter(memberships__status=Membership.Status.ACTIVE)
+        return self.filter(membership_status=MembershipStatus.ACTIVE)
+
+    def refresh_membership_status(self) -> int:
+        """Store each organisation's current membership status again, after its memberships were written."""
+        current = Membership.objects.filter(organisation=OuterRef("pk")).current_first().values("status")[:1]
+        return self.update(membership_status=Coalesce(Subquery(current), Value("")))
 
     def search(self, query: str):
         """Match names in either script, English and short names, pinyin, initials and credit codes.
@@ -78,25 +91,15 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(condition)
 
     def with_current_membership(self):
-        """Annotate the open membership (else the latest ended one): status, tier and since, in one query.
+        """Annotate the current membership's tier and since: the open membership's, else the latest ended one's.
 
-        An organisation has at most one open membership (a constraint says so), so it is a plain join that
-        filters and sorts at any size; only organisations without one look up their latest ended membership.
+        Subqueries rather than a join: counting and paging the list leave them out, so only the rows
+        shown work them out. The status is stored on the organisation.
         """
-        ended = Membership.objects.filter(organisation=OuterRef("pk")).order_by(F("since").desc(nulls_last=True), "-pk")
-        is_open = ~Q(memberships__status=Membership.Status.WITHDRAWN)
-
-        def current(field):
-            return Case(
-                When(open_membership__isnull=False, then=F(f"open_membership__{field}")),
-                default=Subquery(ended.values(field)[:1]),
-            )
-
+        current = Membership.objects.filter(organisation=OuterRef("pk")).current_first()
         return self.annotate(
-            open_membership=FilteredRelation("memberships", condition=is_open),
-            membership_status=current("status"),
-            membership_tier=current("tier"),
-            membership_since=current("since"),
+            membership_tier=Subquery(current.values("tier")[:1]),
+            membership_since=Subquery(current.values("since")[:1]),
         )
 
 
@@ -129,12 +132,28 @@ class Organisation(ChineseNamed, Sourced):
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.ENTERPRISE)
     industry = models.ForeignKey(
-        Industry, models.PROTECT, verbose_name=_("industry"), null=True, blank=True, related_name="organisations"
+        Industry,
+        models.PROTECT,
+        verbose_name=_("industry"),
+        null=True,
+        blank=True,
+        related_name="organisations",
+        db_index=False,  # The listing index leads with it.
     )
     province = models.CharField(_("province"), max_length=50, blank=True)
     city = models.CharField(_("city"), max_length=50, blank=True)
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
+    # Derived from the memberships and stored, so that the directory and the admin filter and sort
+    # members from one index at any size. Membership.save() and the bulk writers keep it.
+    membership_status = models.CharField(
+        _("membership status"),
+        max_length=16,
+        choices=MembershipStatus.choices,
+        blank=True,
+        editable=False,
+        help_text=_("Of the open membership, else of the latest ended one; empty without any."),
+    )
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -143,7 +162,17 @@ class Organisation(ChineseNamed, Sourced):
         verbose_name_plural = _("organisations")
         # The id breaks ties, so that lists page in the index's order at any depth.
         ordering = ["pinyin", "name", "id"]
-        indexes = [models.Index(fields=["pinyin", "name", "id"], name="members_organisation_pinyin")]
+        indexes = [
+            models.Index(fields=["pinyin", "name", "id"], name="members_organisation_pinyin"),
+            # A status's members in list order: the admin's default list and the public search.
+            models.Index(fields=["membership_status", "pinyin", "name", "id"], name="members_organisation_status"),
+            # Members counted per industry, from a small index.
+            models.Index(fields=["membership_status", "industry"], name="members_organisation_counts"),
+            # An industry's members in list order, and the industry key's own lookups.
+            models.Index(
+                fields=["industry", "membership_status", "pinyin", "name", "id"], name="members_organisation_listing"
+            ),
+        ]
         permissions = [
             ("import_organisation", _("Can import organisations")),
             ("export_organisation", _("Can export organisations")),
@@ -160,12 +189,19 @@ class Organisation(ChineseNamed, Sourced):
                 name="members_organisation_name_unique",
             ),
             models.CheckConstraint(condition=~Q(name=""), name="members_organisation_name_not_empty"),
+            models.CheckConstraint(
+                condition=Q(membership_status__in=["", *MembershipStatus.values]),
+                name="members_organisation_membership_status_valid",
+            ),
         ]
 
     def save(self, *args, **kwargs):
         self.credit_code = normalise_credit_code(self.credit_code) or None
         if not self.slug:
             self.slug = self._unique_slug()
+        if self.pk is not None:
+            # A version restored from the history must not bring back the status it was saved with.
+            self.membership_status = self.memberships.current_first().values_list("status", flat=True).first() or ""
         super().save(*args, **kwargs)
 
     def clean(self):
@@ -196,6 +232,34 @@ class MembershipQuerySet(models.QuerySet):
         """Memberships that have not ended: applied, active or suspended."""
         return self.exclude(status=Membership.Status.WITHDRAWN)
 
+    def current_first(self):
+        """The open membership first (there is at most one), then the ended ones from the latest."""
+        ended_last = Case(When(status=Membership.Status.WITHDRAWN, then=Value(1)), default=Value(0))
+        return self.order_by(ended_last, F("since").desc(nulls_last=True), "-pk")
+
+    # Writing memberships by the queryset stores their organisations' status again, as save() does.
+
+    def update(self, **kwargs):
+        with transaction.atomic(using=self.db):
+            organisations = self._organisation_ids() | {getattr(kwargs.get("organisation"), "pk", None)}
+            rows = super().update(**kwargs)
+            Organisation.objects.filter(pk__in=organisations - {None}).refresh_membership_status()
+        return rows
+
+    update.queryset_only = True
+
+    def delete(self):
+        with transaction.atomic(using=self.db):
+            organisations = self._organisation_ids()
+            deleted = super().delete()
+            Organisation.objects.filter(pk__in=organisations).refresh_membership_status()
+        return deleted
+
+    delete.queryset_only = True
+
+    def _organisation_ids(self) -> set[int]:
+        return set(self.order_by().values_list("organisation_id", flat=True).distinct())
+
 
 class Membership(Sourced):
     """An organisation's membership of the alliance."""
@@ -206,11 +270,7 @@ class Membership(Sourced):
         COUNCIL = "council", _("council member")
         MEMBER = "member", _("member")
 
-    class Status(models.TextChoices):
-        APPLIED = "applied", _("applied")
-        ACTIVE = "active", _("active")
-        SUSPENDED = "suspended", _("suspended")
-        WITHDRAWN = "withdrawn", _("withdrawn")
+    Status = MembershipStatus
 
     organisation = models.ForeignKey(
         Organisation, models.PROTECT, verbose_name=_("organisation"), related_name="memberships"
@@ -223,6 +283,8 @@ class Membership(Sourced):
     notes = models.TextField(_("notes"), blank=True, help_text=_("Not displayed publicly."))
 
     objects = MembershipQuerySet.as_manager()
+
+    _stored_organisation_id = None  # The organisation as loaded, for a membership that is moved.
 
     class Meta:
         verbose_name = _("membership")
@@ -248,6 +310,25 @@ class Membership(Sourced):
 
     def __str__(self):
         return f"{self.organisation} ({self.get_status_display()})"
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            organisations = {self.organisation_id, self._stored_organisation_id} - {None}
+            Organisation.objects.filter(pk__in=organisations).refresh_membership_status()
+        self._stored_organisation_id = self.organisation_id
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic(using=kwargs.get("using")):
+            deleted = super().delete(*args, **kwargs)
+            Organisation.objects.filter(pk=self.organisation_id).refresh_membership_status()
+        return deleted
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        membership = super().from_db(db, field_names, values)
+        membership._stored_organisation_id = membership.__dict__.get("organisation_id")
+        return membership
 
     @property
     def is_active(self) -> bool:

@@ -777,6 +777,8 @@ def write_plans(plans: list[RowPlan], *, user=None, progress=None) -> None:
             if p.membership and not p.membership_id
         ]
         bulk.create(Membership, new, count=len(new), **history)
+        moved = [p.organisation_id for p in batch if "status" in p.membership]
+        Organisation.objects.filter(pk__in=moved).refresh_membership_status()
         done += len(batch)
         if progress:
             progress("written", done)
@@ -793,6 +795,8 @@ def _new_organisations(plans: list[RowPlan], slugs: set, progress) -> Iterator[d
         # As Organisation.save() makes it, against the set of slugs taken rather than a query per row.
         row["slug"] = unique_slug(row.get("name_en", ""), row["pinyin"], slugs.__contains__)
         slugs.add(row["slug"])
+        # Its only membership is the one in the file.
+        row["membership_status"] = plan.membership.get("status", "")
         yield row
         if progress and (done % PROGRESS_EVERY == 0 or done == len(plans)):
             progress("written", done)

@@ -5,6 +5,7 @@ import io
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpResponse, JsonResponse
@@ -20,6 +21,8 @@ PAGE_SIZE = 20
 # The directory names this many members of each industry and links to the industry page for the rest.
 PREVIEW_SIZE = 10
 QUERY_MAX_LENGTH = 100
+# The columns a list of members shows (includes/member_list.html), with the sort keys.
+LISTED_FIELDS = ["slug", "name", "name_en", "name_hans", "name_hant", "pinyin", "industry"]
 
 
 @dataclass
@@ -46,26 +49,32 @@ def sector_groups(counts: dict[int | None, int] | None = None) -> list[SectorGro
 
 
 def member_counts() -> dict[int | None, int]:
-    """Active members per industry id, None for the unclassified.
-
-    Counted from the memberships: an organisation has at most one open membership, so no DISTINCT is needed.
-    """
-    active = Membership.objects.active().order_by()
-    return dict(active.values_list("organisation__industry").annotate(Count("pk")))
+    """Active members per industry id, None for the unclassified."""
+    return dict(Organisation.objects.members().order_by().values_list("industry").annotate(n=Count("*")))
 
 
-def member_previews() -> dict[int | None, list[Organisation]]:
-    """The first PREVIEW_SIZE active members of every industry (None: of no industry), in pinyin order, in one query."""
-    # Ranked on the sort keys alone, the full rows fetched after: the sort then moves narrow rows.
-    first = (
-        Organisation.objects.members()
-        .annotate(rank=Window(RowNumber(), partition_by=F("industry"), order_by=["pinyin", "name", "id"]))
-        .filter(rank__lte=PREVIEW_SIZE)
-    )
-    previews: dict[int | None, list[Organisation]] = {}
-    for organisation in Organisation.objects.filter(pk__in=first.values("pk")):
-        previews.setdefault(organisation.industry_id, []).append(organisation)
-    return previews
+def member_previews(industries: list[Industry]) -> dict[int | None, list[Organisation]]:
+    """The first PREVIEW_SIZE active members of each industry and of none, in pinyin order, in one query."""
+    keys = [industry.pk for industry in industries] + [None]
+    # Only what a list of names shows: each part of the query is then smaller to build and to read.
+    listed = Organisation.objects.members().only(*LISTED_FIELDS).order_by("pinyin", "name", "id")
+    if connection.features.supports_slicing_ordering_in_compound:
+        # Each part reads its first rows from the listing index: a few rows, whatever the registry's size.
+        parts = [listed.filter(industry=key)[:PREVIEW_SIZE] for key in keys]
+        previews = parts[0].union(*parts[1:], all=True)
+    else:
+        # SQLite cannot slice the parts of a UNION: rank every member instead.
+        ranked = (
+            Organisation.objects.members()
+            .annotate(rank=Window(RowNumber(), partition_by=F("industry"), order_by=["pinyin", "name", "id"]))
+            .filter(rank__lte=PREVIEW_SIZE)
+        )
+        previews = listed.filter(pk__in=ranked.values("pk"))
+    grouped: dict[int | None, list[Organisation]] = {key: [] for key in keys}
+    # A UNION's rows come in no promised order.
+    for organisation in sorted(previews, key=lambda o: (o.pinyin, o.name, o.pk)):
+        grouped[organisation.industry_id].append(organisation)
+    return grouped
 
 
 def clean_query(request) -> str:
@@ -79,7 +88,7 @@ def paginate(request, queryset):
 
 
 def public_members():
-    return Organisation.objects.members().select_related("industry").order_by("pinyin", "name")
+    return Organisation.objects.members().select_related("industry").order_by("pinyin", "name", "id")
 
 
 @public_page
@@ -91,7 +100,7 @@ def directory(request):
     else:
         counts = member_counts()
         groups = sector_groups(counts)
-        previews = member_previews()
+        previews = member_previews([industry for group in groups for industry in group.industries])
         for group in groups:
             for industry in group.industries:
                 industry.members = previews.get(industry.pk, [])

@@ -16,9 +16,12 @@ SOURCE_FIELDSET = (
 
 
 class ChangesHelper(HistoricalRecordContextHelper):
-    """Old → new values on the history page, without the timestamps every save moves."""
+    """Old → new values on the history page, without the timestamps every save moves.
 
-    hidden = {"updated_at"}
+    Nor an organisation's stored membership status: the membership's own history records who changed it.
+    """
+
+    hidden = {"updated_at", "membership_status"}
 
     def context_for_delta_changes(self, delta):
         changes = [change for change in delta.changes if change.field not in self.hidden]

@@ -14,9 +14,7 @@ TERMS_ENDING_WITHIN = datetime.timedelta(days=90)
 
 def dashboard(today: datetime.date | None = None) -> dict:
     today = today or timezone.localdate()
-    per_sector = dict(
-        Organisation.objects.members().values_list("industry__sector").annotate(n=Count("pk", distinct=True))
-    )
+    per_sector = dict(Organisation.objects.members().values_list("industry__sector").annotate(n=Count("*")))
     sectors = [(sector, per_sector.get(sector.pk, 0)) for sector in Sector.objects.all()]
     statuses = dict(Membership.objects.values_list("status").annotate(n=Count("pk")))
     problems = {

@@ -50,7 +50,15 @@ def make_rows(start: int, stop: int):
     organisations = bulk(
         Organisation,
         (
-            named(Organisation, name=f"機構{c}", slug=f"organisation-{i}", industry=industry, source=source)
+            # Bulk writers store the membership status that Membership.save() would.
+            named(
+                Organisation,
+                name=f"機構{c}",
+                slug=f"organisation-{i}",
+                industry=industry,
+                source=source,
+                membership_status="active",
+            )
             for (i, c), industry, source in zip(numbers, industries, sources, strict=True)
         ),
     )

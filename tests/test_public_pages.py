@@ -364,7 +364,14 @@ def test_a_member_named_like_a_script_is_escaped_everywhere(client, industry):
 def make_members(industry, start, stop):
     organisations = []
     for n in range(start, stop):
-        organisation = Organisation(name=f"成員{n:04d}", name_en=f"Member {n:04d}", industry=industry, slug=f"m{n:04d}")
+        # Written in bulk, with the membership status Membership.save() would store.
+        organisation = Organisation(
+            name=f"成員{n:04d}",
+            name_en=f"Member {n:04d}",
+            industry=industry,
+            slug=f"m{n:04d}",
+            membership_status="active",
+        )
         organisation.derive_names()
         organisations.append(organisation)
     created = Organisation.objects.bulk_create(organisations)

@@ -11,6 +11,7 @@ from governance.models import Body, Person, Position, Term
 from members.models import Industry, Membership, Organisation
 from members.validators import CREDIT_CODE_CHARACTERS, credit_code_check_character
 from registry import names
+from registry.caching import bump_public_version
 
 REGIONS = list("京津沪渝冀晋辽吉黑苏浙皖闽赣鲁豫鄂湘粤琼川贵云陕甘青蒙桂藏宁新港澳台") + [
     "华东",
@@ -86,6 +87,7 @@ class Command(BaseCommand):
             organisations = self.organisations(rng, count, industries, seed)
             self.memberships(rng, organisations)
             self.governance(rng, people, terms, organisations)
+            bump_public_version()  # bulk_create sends no signal: cached public pages would not change
         self.stdout.write(
             f"Generated {count} organisations, {people} people and {terms} terms "
             f"in {time.perf_counter() - started:.1f} s."
@@ -148,6 +150,10 @@ class Command(BaseCommand):
                 )
             )
         Membership.objects.bulk_create(rows, batch_size=BATCH)
+        # bulk_create skips Membership.save(), which stores each organisation's status.
+        for batch in range(0, len(organisations), BATCH):
+            ids = [organisation.pk for organisation in organisations[batch : batch + BATCH]]
+            Organisation.objects.filter(pk__in=ids).refresh_membership_status()
 
     def governance(self, rng, people_count, term_count, organisations):
         body, _ = Body.objects.get_or_create(

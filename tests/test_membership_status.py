@@ -1,0 +1,114 @@
+"""An organisation's stored membership status follows its memberships, however they are written."""
+
+import datetime
+import io
+
+import pytest
+from django.core.management import call_command
+
+from members.models import Membership, Organisation
+from members.services import membership_approve, membership_reinstate, membership_suspend, membership_withdraw
+from members.transfer import import_members
+
+DAY = datetime.date(2024, 3, 1)
+Status = Membership.Status
+
+
+def current_status(organisation: Organisation) -> str:
+    """The status an organisation is known by, worked out from its memberships as staff would read them."""
+    memberships = list(organisation.memberships.all())
+    open_ = [m for m in memberships if m.status != Status.WITHDRAWN]
+    if open_:
+        return open_[0].status
+    if not memberships:
+        return ""
+    return max(memberships, key=lambda m: (m.since or datetime.date.min, m.pk)).status
+
+
+def stored_status(organisation: Organisation) -> str:
+    return Organisation.objects.values_list("membership_status", flat=True).get(pk=organisation.pk)
+
+
+def test_the_lifecycle_moves_an_organisation_in_and_out_of_the_directory(applied_member, secretariat_editor):
+    membership = applied_member.memberships.get()
+    assert stored_status(applied_member) == Status.APPLIED
+    assert not Organisation.objects.members().exists()
+    membership_approve(membership=membership, on=DAY, by=secretariat_editor)
+    assert list(Organisation.objects.members()) == [applied_member]
+    membership_suspend(membership=membership, on=DAY, by=secretariat_editor)
+    assert stored_status(applied_member) == Status.SUSPENDED
+    membership_reinstate(membership=membership, on=DAY, by=secretariat_editor)
+    assert stored_status(applied_member) == Status.ACTIVE
+    membership_withdraw(membership=membership, on=DAY, by=secretariat_editor, reason="merged")
+    assert stored_status(applied_member) == Status.WITHDRAWN
+    assert not Organisation.objects.members().exists()
+
+
+def test_an_organisation_that_rejoins_shows_its_new_membership(active_member, secretariat_editor):
+    membership_withdraw(membership=active_member.memberships.get(), on=DAY, by=secretariat_editor, reason="left")
+    Membership.objects.create(organisation=active_member, status=Status.APPLIED)
+    assert stored_status(active_member) == Status.APPLIED
+
+
+def test_deleting_a_membership_leaves_the_status_of_the_ones_left(active_member):
+    Membership.objects.filter(organisation=active_member).update(status=Status.WITHDRAWN, until=DAY)
+    assert stored_status(active_member) == Status.WITHDRAWN
+    later = Membership.objects.create(organisation=active_member, status=Status.ACTIVE, since=DAY)
+    later.delete()
+    assert stored_status(active_member) == Status.WITHDRAWN
+    Membership.objects.filter(organisation=active_member).delete()
+    assert stored_status(active_member) == ""
+
+
+def test_a_membership_moved_to_another_organisation_leaves_the_first_without_one(active_member, industry):
+    other = Organisation.objects.create(name="華為技術有限公司", industry=industry)
+    membership = active_member.memberships.get()
+    membership.organisation = other
+    membership.save()
+    assert (stored_status(active_member), stored_status(other)) == ("", Status.ACTIVE)
+
+
+def test_restoring_an_old_version_of_an_organisation_keeps_its_current_status(organisation):
+    organisation.city = "北京"
+    organisation.save()
+    Membership.objects.create(organisation=organisation, status=Status.ACTIVE, since=DAY)
+    organisation.history.earliest().instance.save()  # as the admin's "revert to this version" does
+    assert stored_status(organisation) == Status.ACTIVE
+
+
+def test_an_import_stores_each_organisations_status(seeded):
+    def statuses():
+        imported = Organisation.objects.filter(name__in=["甲乙綠色科技有限公司", "丙丁新材料有限公司"])
+        return dict(imported.values_list("name", "membership_status"))
+
+    header = "name,industry,status,joined_on\n"
+    created = import_members(
+        (header + "甲乙綠色科技有限公司,電子信息,active,2024-01-02\n丙丁新材料有限公司,電子信息,applied,\n").encode(),
+        filename="new.csv",
+    )
+    assert created.created == 2, created.problems
+    assert statuses() == {
+        "甲乙綠色科技有限公司": Status.ACTIVE,
+        "丙丁新材料有限公司": Status.APPLIED,
+    }
+    updated = import_members(
+        (
+            header
+            + "甲乙綠色科技有限公司,電子信息,suspended,2024-01-02\n丙丁新材料有限公司,電子信息,active,2024-02-03\n"
+        ).encode(),
+        filename="changes.csv",
+    )
+    assert updated.updated == 2, updated.problems
+    assert statuses() == {
+        "甲乙綠色科技有限公司": Status.SUSPENDED,
+        "丙丁新材料有限公司": Status.ACTIVE,
+    }
+
+
+@pytest.mark.parametrize("generated", [0, 300])
+def test_every_stored_status_matches_the_memberships(seeded, generated):
+    if generated:
+        call_command("generate_members", generated, "--seed", 4, "--people", 5, "--terms", 5, stdout=io.StringIO())
+    organisations = Organisation.objects.prefetch_related("memberships")
+    assert {o.pk: o.membership_status for o in organisations} == {o.pk: current_status(o) for o in organisations}
+    assert Organisation.objects.members().count() == Membership.objects.active().count()
