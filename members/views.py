@@ -12,6 +12,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import cached_property
 
 from governance.models import Term
 from members.models import Industry, Membership, Organisation, Sector
@@ -21,6 +22,9 @@ PAGE_SIZE = 20
 # The directory names this many members of each industry and links to the industry page for the rest.
 PREVIEW_SIZE = 10
 QUERY_MAX_LENGTH = 100
+# A search counts its matches up to this many: counting every match of a common word such as 集团
+# reads the whole registry on every search.
+SEARCH_COUNT_LIMIT = 1000
 # The columns a list of members shows (includes/member_list.html), with the sort keys.
 LISTED_FIELDS = ["slug", "name", "name_en", "name_hans", "name_hant", "pinyin", "industry"]
 
@@ -83,6 +87,26 @@ def clean_query(request) -> str:
     return " ".join(query.split())[:QUERY_MAX_LENGTH]
 
 
+class CappedPaginator(Paginator):
+    """Counts at most ``limit`` rows; ``capped`` says there are more, which no page then reaches."""
+
+    def __init__(self, object_list, per_page, *, limit: int, **kwargs):
+        self.limit = limit
+        super().__init__(object_list, per_page, **kwargs)
+
+    @cached_property
+    def _counted(self) -> int:
+        return self.object_list.order_by()[: self.limit + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._counted, self.limit)
+
+    @property
+    def capped(self) -> bool:
+        return self._counted > self.limit
+
+
 def paginate(request, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
@@ -96,7 +120,8 @@ def directory(request):
     query = clean_query(request)
     context = {"query": query, "nav": "members"}
     if query:
-        context["page_obj"] = paginate(request, public_members().search(query))
+        found = CappedPaginator(public_members().search(query), PAGE_SIZE, limit=SEARCH_COUNT_LIMIT)
+        context["page_obj"] = found.get_page(request.GET.get("page"))
     else:
         counts = member_counts()
         groups = sector_groups(counts)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from governance.models import Position, Term
+from members import views
 from members.models import Industry, Membership, Organisation
 from registry.caching import bump_public_version
 
@@ -338,6 +339,24 @@ def test_search_finds_members_across_scripts_english_pinyin_and_initials(client,
 def test_search_shows_nothing_found_for_an_unknown_name(client, seeded):
     page = client.get(url("members:directory", "en"), {"q": "不存在的公司"}).content.decode()
     assert "0 members found" in page
+
+
+def test_a_search_matching_more_members_than_it_counts_says_so_and_pages_without_a_total(client, industry, monkeypatch):
+    monkeypatch.setattr(views, "SEARCH_COUNT_LIMIT", 25)
+    make_members(industry, 0, 30)
+    first = client.get(url("members:directory", "en"), {"q": "Member"}).content.decode()
+    assert "More than 25 members found" in first
+    assert "Page 1<" in first and "Page 1 of" not in first
+    last = client.get(url("members:directory", "en"), {"q": "Member", "page": 9}).content.decode()
+    assert re.findall(r"Member \d{4}", last) == [
+        "Member 0020",
+        "Member 0021",
+        "Member 0022",
+        "Member 0023",
+        "Member 0024",
+    ]
+    counted = client.get(url("members:directory", "en"), {"q": "Member 001"}).content.decode()
+    assert "10 members found" in counted and "More than" not in counted
 
 
 def test_a_member_named_like_a_script_is_escaped_everywhere(client, industry):
