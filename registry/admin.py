@@ -1,8 +1,11 @@
 import dataclasses
 
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
@@ -35,6 +38,17 @@ class ChangesHelper(HistoricalRecordContextHelper):
 
 class HistoryAdmin(SimpleHistoryAdmin):
     """The registry's admin: each object's history page lists who changed which field from what to what."""
+
+    def action_checkbox(self, obj):
+        # Django's own renders a form widget's templates per row, a third of a 100-row page's rendering time.
+        # The same markup (tests/test_admin_members.py compares the two).
+        label = format_html(gettext("Select this object for an action - {}"), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            label,
+        )
 
     def get_historical_record_context_helper(self, request, historical_record):
         return ChangesHelper(self.model, historical_record)

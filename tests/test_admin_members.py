@@ -1,4 +1,5 @@
 import pytest
+from django.contrib import admin
 from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
@@ -258,3 +259,13 @@ def test_organisation_list_shows_counts_on_request(editor_client, active_member,
     response = editor_client.get(CHANGELIST, {"_facets": "1"})
     assert response.status_code == 200
     assert names_listed(response) == {"聯想集團", "华为技术有限公司", "中國石油化工集團"}
+
+
+def test_organisation_list_selection_checkboxes_are_djangos(editor_client, industry):
+    organisation = Organisation.objects.create(name='"A&B" <公司>', industry=industry)
+    Membership.objects.create(organisation=organisation, status=Membership.Status.ACTIVE)
+    content = editor_client.get(CHANGELIST).content.decode()
+    # Django's own checkbox, which the list's select-all and action scripts look for.
+    djangos = admin.ModelAdmin.action_checkbox(admin.site.get_model_admin(Organisation), organisation)
+    assert 'class="action-select"' in djangos
+    assert djangos in content
