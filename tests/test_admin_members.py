@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from members.models import Industry, Membership, Organisation, Sector
 from tests.conftest import FOUNDING_DAY
@@ -259,6 +260,21 @@ def test_organisation_list_shows_counts_on_request(editor_client, active_member,
     response = editor_client.get(CHANGELIST, {"_facets": "1"})
     assert response.status_code == 200
     assert names_listed(response) == {"聯想集團", "华为技术有限公司", "中國石油化工集團"}
+
+
+def test_organisation_list_rows_link_to_their_change_page_keeping_the_list_filters(editor_client, huawei, sinopec):
+    content = editor_client.get(CHANGELIST, {"q": "华为", "status": "all"}).content.decode()
+    change = reverse("admin:members_organisation_change", args=[huawei.pk])
+    # What "Save" on the change page returns to.
+    filters = urlencode({"_changelist_filters": urlencode({"q": "华为", "status": "all"})})
+    assert f'<a href="{change}?{filters}">华为技术有限公司</a>' in content
+    assert reverse("admin:members_organisation_change", args=[sinopec.pk]) not in content
+
+
+def test_organisation_list_rows_link_to_their_change_page(editor_client, huawei):
+    content = editor_client.get(CHANGELIST).content.decode()
+    change = reverse("admin:members_organisation_change", args=[huawei.pk])
+    assert f'<a href="{change}">华为技术有限公司</a>' in content
 
 
 def test_organisation_list_selection_checkboxes_are_djangos(editor_client, industry):
