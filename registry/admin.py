@@ -11,11 +11,12 @@ from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import RFC3986_SUBDELIMS
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from registry.caching import versioned
 from registry.models import Alliance, Event, Platform, PolicyDocument, Source, Speaker
 
 SOURCE_FIELDSET = (
@@ -40,6 +41,14 @@ class ChangesHelper(HistoricalRecordContextHelper):
         if field.choices:
             return dict(field.flatchoices).get(value, value)
         return super().prepare_delta_change_value(change, value)
+
+
+class VersionedRelatedFilter(admin.RelatedFieldListFilter):
+    """A related field's choices (sectors, industries) from the cache until the registry's data changes."""
+
+    def field_choices(self, field, request, model_admin):
+        name = f"admin:choices:{model_admin.opts.label_lower}:{self.field_path}:{get_language()}"
+        return versioned(name, lambda: super(VersionedRelatedFilter, self).field_choices(field, request, model_admin))
 
 
 class RowLinksChangeList(ChangeList):

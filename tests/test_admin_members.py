@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from members.models import Industry, Membership, Organisation, Sector
+from registry.caching import bump_public_version
 from tests.conftest import FOUNDING_DAY
 
 CHANGELIST = reverse("admin:members_organisation_changelist")
@@ -285,3 +286,24 @@ def test_organisation_list_selection_checkboxes_are_djangos(editor_client, indus
     djangos = admin.ModelAdmin.action_checkbox(admin.site.get_model_admin(Organisation), organisation)
     assert 'class="action-select"' in djangos
     assert djangos in content
+
+
+# Outside a test transaction, as requests run: inside one the process keeps no copy (see registry.caching).
+@pytest.mark.django_db(transaction=True)
+def test_organisation_list_filters_offer_a_new_sector_and_industry_at_once(editor_client, active_member):
+    editor_client.get(CHANGELIST)
+    sector = Sector.objects.create(name="新能源", slug="new-energy")
+    industry = Industry.objects.create(name="光伏", slug="photovoltaics", sector=sector)
+    content = editor_client.get(CHANGELIST).content.decode()
+    assert f"?industry__sector__id__exact={sector.pk}" in content
+    assert f"?industry__id__exact={industry.pk}" in content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_organisation_list_filter_choices_are_kept_until_the_data_changes(editor_client, active_member, industry):
+    editor_client.get(CHANGELIST)
+    Industry.objects.filter(pk=industry.pk).update(name="改名行業")  # behind the cache's back: no signal
+    choice = f'<a href="?industry__id__exact={industry.pk}">'
+    assert f"{choice}電子信息</a>" in editor_client.get(CHANGELIST).content.decode()
+    bump_public_version()
+    assert f"{choice}改名行業</a>" in editor_client.get(CHANGELIST).content.decode()
