@@ -1,7 +1,6 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
@@ -14,8 +13,8 @@ from import_export.forms import ImportForm
 from members import quality, services
 from members.models import Industry, Membership, Organisation, Sector
 from members.resources import FORMATS, OrganisationResource
-from registry.admin import SOURCE_FIELDSET, HistoryAdmin, IdsFirstPaginator, KeepHistoryMixin
-from registry.caching import PAGE_TIMEOUT, public_version
+from registry.admin import SOURCE_FIELDSET, HistoryAdmin, IdsFirstPaginator, KeepHistoryMixin, VersionedRelatedFilter
+from registry.caching import versioned
 
 
 class IndustryInline(admin.TabularInline):
@@ -148,7 +147,7 @@ class TierFilter(admin.SimpleListFilter):
 
 
 class ProvinceFilter(admin.SimpleListFilter):
-    """The provinces organisations are in, listed from the shared cache until the registry's data changes.
+    """The provinces organisations are in, listed from the cache until the registry's data changes.
 
     Listing them from the table reads every organisation on every page of the list.
     """
@@ -157,16 +156,15 @@ class ProvinceFilter(admin.SimpleListFilter):
     parameter_name = "province"
 
     def lookups(self, request, model_admin):
-        key = f"admin:provinces:{public_version()}"
-        provinces = cache.get(key)
-        if provinces is None:
-            provinces = list(
+        provinces = versioned(
+            "admin:provinces",
+            lambda: list(
                 Organisation.objects.exclude(province="")
                 .order_by("province")
                 .values_list("province", flat=True)
                 .distinct()
-            )
-            cache.set(key, provinces, PAGE_TIMEOUT)
+            ),
+        )
         return [(province, province) for province in provinces]
 
     def queryset(self, request, queryset):
@@ -231,7 +229,15 @@ class OrganisationAdmin(KeepHistoryMixin, ImportExportMixin, HistoryAdmin):
     import_formats = export_formats = FORMATS
     list_display = ["name", "short_name", "industry", "kind", "status", "tier", "since"]
     list_select_related = ["industry"]
-    list_filter = [StatusFilter, TierFilter, "industry__sector", "industry", "kind", ProvinceFilter, QualityFilter]
+    list_filter = [
+        StatusFilter,
+        TierFilter,
+        ("industry__sector", VersionedRelatedFilter),
+        ("industry", VersionedRelatedFilter),
+        "kind",
+        ProvinceFilter,
+        QualityFilter,
+    ]
     # Searching goes through Organisation.objects.search (scripts, pinyin, initials, credit code).
     search_fields = ["name"]
     search_help_text = _("Chinese name in either script, English or short name, pinyin, initials or credit code.")
@@ -289,7 +295,7 @@ class OrganisationAdmin(KeepHistoryMixin, ImportExportMixin, HistoryAdmin):
 class MembershipAdmin(HistoryAdmin):
     list_display = ["organisation", "status", "tier", "since", "until", "is_founding"]
     list_select_related = ["organisation"]
-    list_filter = ["status", "tier", "is_founding", "organisation__industry__sector"]
+    list_filter = ["status", "tier", "is_founding", ("organisation__industry__sector", VersionedRelatedFilter)]
     search_fields = ["organisation__name", "organisation__name_hans", "organisation__name_hant"]
     autocomplete_fields = ["organisation"]
     actions = LIFECYCLE_ACTIONS

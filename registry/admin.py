@@ -1,12 +1,22 @@
 import dataclasses
+from urllib.parse import quote as urlquote
 
 from django.contrib import admin
+from django.contrib.admin import helpers
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.utils import quote
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.http import RFC3986_SUBDELIMS
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from registry.caching import versioned
 from registry.models import Alliance, Event, Platform, PolicyDocument, Source, Speaker
 
 SOURCE_FIELDSET = (
@@ -36,8 +46,58 @@ class ChangesHelper(HistoricalRecordContextHelper):
         return super().prepare_delta_change_value(change, value)
 
 
+class VersionedRelatedFilter(admin.RelatedFieldListFilter):
+    """A related field's choices (sectors, industries) from the cache until the registry's data changes."""
+
+    def field_choices(self, field, request, model_admin):
+        name = f"admin:choices:{model_admin.opts.label_lower}:{self.field_path}:{get_language()}"
+        return versioned(name, lambda: super(VersionedRelatedFilter, self).field_choices(field, request, model_admin))
+
+
+class RowLinksChangeList(ChangeList):
+    """A list whose rows link to their change pages through one URL made per page, not two lookups per row.
+
+    Django reverses each row's link, then resolves it again to add the list's filters (which "Save"
+    returns to): a tenth of a 100-row page's time.
+    """
+
+    PK = "__pk__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        opts = self.opts
+        url = reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_change",
+            args=[self.PK],
+            current_app=self.model_admin.admin_site.name,
+        )
+        self.row_url = add_preserved_filters({"preserved_filters": self.preserved_filters, "opts": opts}, url)
+        # Only the row links read this, and theirs already hold the filters.
+        self.preserved_filters = ""
+
+    def url_for_result(self, result):
+        # Quoted as reverse() quotes; the path comes first, so the first placeholder is the path's even if
+        # the filters hold the same text.
+        pk = urlquote(str(quote(getattr(result, self.pk_attname))), safe=RFC3986_SUBDELIMS + "/~:@")
+        return self.row_url.replace(self.PK, pk, 1)
+
+
 class HistoryAdmin(SimpleHistoryAdmin):
     """The registry's admin: each object's history page lists who changed which field from what to what."""
+
+    def get_changelist(self, request, **kwargs):
+        return RowLinksChangeList
+
+    def action_checkbox(self, obj):
+        # Django's own renders a form widget's templates per row, a third of a 100-row page's rendering time.
+        # The same markup (tests/test_admin_members.py compares the two).
+        label = format_html(gettext("Select this object for an action - {}"), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            label,
+        )
 
     def get_historical_record_context_helper(self, request, historical_record):
         return ChangesHelper(self.model, historical_record)

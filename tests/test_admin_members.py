@@ -1,9 +1,12 @@
 import pytest
+from django.contrib import admin
 from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from members.models import Industry, Membership, Organisation, Sector
+from registry.caching import bump_public_version
 from tests.conftest import FOUNDING_DAY
 
 CHANGELIST = reverse("admin:members_organisation_changelist")
@@ -258,3 +261,49 @@ def test_organisation_list_shows_counts_on_request(editor_client, active_member,
     response = editor_client.get(CHANGELIST, {"_facets": "1"})
     assert response.status_code == 200
     assert names_listed(response) == {"聯想集團", "华为技术有限公司", "中國石油化工集團"}
+
+
+def test_organisation_list_rows_link_to_their_change_page_keeping_the_list_filters(editor_client, huawei, sinopec):
+    content = editor_client.get(CHANGELIST, {"q": "华为", "status": "all"}).content.decode()
+    change = reverse("admin:members_organisation_change", args=[huawei.pk])
+    # What "Save" on the change page returns to.
+    filters = urlencode({"_changelist_filters": urlencode({"q": "华为", "status": "all"})})
+    assert f'<a href="{change}?{filters}">华为技术有限公司</a>' in content
+    assert reverse("admin:members_organisation_change", args=[sinopec.pk]) not in content
+
+
+def test_organisation_list_rows_link_to_their_change_page(editor_client, huawei):
+    content = editor_client.get(CHANGELIST).content.decode()
+    change = reverse("admin:members_organisation_change", args=[huawei.pk])
+    assert f'<a href="{change}">华为技术有限公司</a>' in content
+
+
+def test_organisation_list_selection_checkboxes_are_djangos(editor_client, industry):
+    organisation = Organisation.objects.create(name='"A&B" <公司>', industry=industry)
+    Membership.objects.create(organisation=organisation, status=Membership.Status.ACTIVE)
+    content = editor_client.get(CHANGELIST).content.decode()
+    # Django's own checkbox, which the list's select-all and action scripts look for.
+    djangos = admin.ModelAdmin.action_checkbox(admin.site.get_model_admin(Organisation), organisation)
+    assert 'class="action-select"' in djangos
+    assert djangos in content
+
+
+# Outside a test transaction, as requests run: inside one the process keeps no copy (see registry.caching).
+@pytest.mark.django_db(transaction=True)
+def test_organisation_list_filters_offer_a_new_sector_and_industry_at_once(editor_client, active_member):
+    editor_client.get(CHANGELIST)
+    sector = Sector.objects.create(name="新能源", slug="new-energy")
+    industry = Industry.objects.create(name="光伏", slug="photovoltaics", sector=sector)
+    content = editor_client.get(CHANGELIST).content.decode()
+    assert f"?industry__sector__id__exact={sector.pk}" in content
+    assert f"?industry__id__exact={industry.pk}" in content
+
+
+@pytest.mark.django_db(transaction=True)
+def test_organisation_list_filter_choices_are_kept_until_the_data_changes(editor_client, active_member, industry):
+    editor_client.get(CHANGELIST)
+    Industry.objects.filter(pk=industry.pk).update(name="改名行業")  # behind the cache's back: no signal
+    choice = f'<a href="?industry__id__exact={industry.pk}">'
+    assert f"{choice}電子信息</a>" in editor_client.get(CHANGELIST).content.decode()
+    bump_public_version()
+    assert f"{choice}改名行業</a>" in editor_client.get(CHANGELIST).content.decode()
