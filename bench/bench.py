@@ -258,7 +258,7 @@ def main():
     manage("generate_members", str(args.members), "--seed", str(args.seed), env=env, capture=True)
     load_seconds = time.perf_counter() - load_started
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")  # as autovacuum soon would after a load this size
+        cursor.execute("VACUUM ANALYZE")  # as autovacuum soon would after a load this size
     admin = admin_pages(last_page(editor, 500))
     large = count_queries(public, pages, warm=False) | count_queries(editor, admin, warm=False)
     cookie = f"sessionid={editor.cookies['sessionid'].value}"
