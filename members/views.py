@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
 
-from governance.models import Term
+from governance.views import public_terms
 from members.models import Industry, Membership, Organisation, Sector
 from registry.caching import public_page
 
@@ -151,11 +151,7 @@ def industry_detail(request, slug):
 def member_detail(request, slug):
     organisation = get_object_or_404(Organisation.objects.members().select_related("industry__sector"), slug=slug)
     membership = organisation.memberships.active().first()
-    offices = (
-        Term.objects.current()
-        .filter(Q(affiliation=organisation) | Q(organisation=organisation))
-        .select_related("position__body", "person", "organisation")
-    )
+    offices = public_terms().current().filter(Q(affiliation=organisation) | Q(organisation=organisation))
     context = {
         "organisation": organisation,
         "membership": membership,
