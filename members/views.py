@@ -115,7 +115,7 @@ def public_members():
     return Organisation.objects.members().select_related("industry").order_by("pinyin", "name", "id")
 
 
-@public_page
+@public_page(search_length=QUERY_MAX_LENGTH)
 def directory(request):
     query = clean_query(request)
     context = {"query": query, "nav": "members"}
