@@ -149,8 +149,11 @@ def industry_detail(request, slug):
 
 @public_page
 def member_detail(request, slug):
-    organisation = get_object_or_404(Organisation.objects.members().select_related("industry__sector"), slug=slug)
-    membership = organisation.memberships.active().first()
+    # A member is an organisation with an active membership (members() reads the status stored from it):
+    # starting from the membership finds both in one query.
+    memberships = Membership.objects.active().select_related("organisation__industry__sector")
+    membership = get_object_or_404(memberships, organisation__slug=slug)
+    organisation = membership.organisation
     offices = public_terms().current().filter(Q(affiliation=organisation) | Q(organisation=organisation))
     context = {
         "organisation": organisation,

@@ -407,7 +407,7 @@ PAGES_FOR_COUNTS = [
     ("members:directory", {}, "?q=Member", 9),
     ("members:industry", {"slug": "electronics-information"}, "", 10),
     ("members:industry", {"slug": "electronics-information"}, "?page=2", 10),
-    ("members:detail", {"slug": "lenovo-group"}, "", 10),
+    ("members:detail", {"slug": "lenovo-group"}, "", 9),
     ("governance:index", {}, "", 11),
     ("governance:index", {}, "?page=2", 11),
     ("sitemap", {}, "", 10),
