@@ -5,8 +5,9 @@ from dataclasses import dataclass
 
 from django import template
 from django.conf import settings
-from django.urls import reverse, translate_url
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
+from django.utils.encoding import iri_to_uri
 from django.utils.safestring import mark_safe
 
 from registry import names
@@ -85,7 +86,18 @@ def _url_in_language(request, code: str) -> str:
     if request is None:
         return "/"
     path = request.get_full_path()
-    translated = translate_url(path, code)
+    translated = path
+    # translate_url() without its resolve(): the request has been resolved already.
+    match = request.resolver_match
+    if match is not None:
+        with translation.override(code):
+            try:
+                translated = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+            except NoReverseMatch:
+                pass
+            else:
+                query = request.META.get("QUERY_STRING", "")
+                translated += f"?{iri_to_uri(query)}" if query else ""
     if translated == path and code != _language():
         with translation.override(code):
             return reverse("registry:home")
