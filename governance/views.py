@@ -33,7 +33,7 @@ def governance_groups(*, holders: int = HOLDERS_SHOWN) -> list[BodyGroup]:
         rank=Window(RowNumber(), partition_by=F("position"), order_by=[F("started_on").desc(), "pk"])
     ).filter(rank__lte=holders)
     current: dict[int, list[Term]] = {}
-    for term in holder_terms().filter(pk__in=first.values("pk")).order_by("position", "-started_on", "pk"):
+    for term in holder_terms().filter(pk__in=first.values("pk")).order_by("position_id", "-started_on", "pk"):
         current.setdefault(term.position_id, []).append(term)
     alliance = BodyGroup(None)
     groups = {body.pk: BodyGroup(body) for body in Body.objects.only("name", "name_en", "description")}
