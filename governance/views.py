@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q, Window
+from django.db.models import Count, F, OuterRef, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import render
 from django.utils import timezone
@@ -27,27 +27,40 @@ class BodyGroup:
 def governance_groups(*, holders: int = HOLDERS_SHOWN) -> list[BodyGroup]:
     """Every body with its positions in rank order, each with its first ``holders`` current terms and their count."""
     today = timezone.localdate()
-    held = Q(terms__started_on__lte=today) & (Q(terms__ended_on__isnull=True) | Q(terms__ended_on__gt=today))
+    held = Term.objects.current(today).order_by()
     # Ranked on the terms alone, joined to their holders after: the joins then cost a row per holder shown.
-    first = (
-        Term.objects.current(today)
-        .annotate(rank=Window(RowNumber(), partition_by=F("position"), order_by=[F("started_on").desc(), "pk"]))
-        .filter(rank__lte=holders)
-    )
+    first = held.annotate(
+        rank=Window(RowNumber(), partition_by=F("position"), order_by=[F("started_on").desc(), "pk"])
+    ).filter(rank__lte=holders)
     current: dict[int, list[Term]] = {}
-    for term in public_terms().filter(pk__in=first.values("pk")).order_by("position", "-started_on", "pk"):
+    for term in holder_terms().filter(pk__in=first.values("pk")).order_by("position_id", "-started_on", "pk"):
         current.setdefault(term.position_id, []).append(term)
     alliance = BodyGroup(None)
-    groups = {body.pk: BodyGroup(body) for body in Body.objects.all()}
-    for position in Position.objects.annotate(holder_count=Count("terms", filter=held)).order_by("rank", "name"):
+    groups = {body.pk: BodyGroup(body) for body in Body.objects.only("name", "name_en", "description")}
+    holder_count = held.filter(position=OuterRef("pk")).values("position").annotate(n=Count("pk")).values("n")
+    positions = Position.objects.only("body", "name", "name_en").annotate(holder_count=Subquery(holder_count))
+    for position in positions.order_by("rank", "name"):
         position.current_terms = current.get(position.pk, [])
-        position.more_holders = position.holder_count - len(position.current_terms)
+        position.more_holders = (position.holder_count or 0) - len(position.current_terms)
         groups.get(position.body_id, alliance).positions.append(position)
     return [alliance, *groups.values()] if alliance.positions else list(groups.values())
 
 
+# The columns the public pages show of a term and its holder: the rest of each row stays in the database.
+TERM_FIELDS = ["position", "title", "title_en", "started_on", "ended_on"]
+HOLDER_FIELDS = ["name_en", "name_hans", "name_hant"]
+
+
+def holder_terms(*related: str):
+    """Terms with their holder (and ``related`` names, as ``position__name``), loading only what is shown."""
+    holders = [f"{holder}__{name}" for holder in ("person", "organisation") for name in HOLDER_FIELDS]
+    return Term.objects.select_related("person", "organisation").only(*TERM_FIELDS, *holders, *related)
+
+
 def public_terms():
-    return Term.objects.select_related("person", "organisation", "affiliation", "position__body")
+    """Terms with their holder and position, for a list that names each term's position and body."""
+    names = ["position__name", "position__name_en", "position__body__name", "position__body__name_en"]
+    return holder_terms(*names).select_related("position__body")
 
 
 @public_page

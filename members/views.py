@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
 
-from governance.models import Term
+from governance.views import public_terms
 from members.models import Industry, Membership, Organisation, Sector
 from registry.caching import public_page
 
@@ -115,7 +115,7 @@ def public_members():
     return Organisation.objects.members().select_related("industry").order_by("pinyin", "name", "id")
 
 
-@public_page
+@public_page(search_length=QUERY_MAX_LENGTH)
 def directory(request):
     query = clean_query(request)
     context = {"query": query, "nav": "members"}
@@ -149,13 +149,12 @@ def industry_detail(request, slug):
 
 @public_page
 def member_detail(request, slug):
-    organisation = get_object_or_404(Organisation.objects.members().select_related("industry__sector"), slug=slug)
-    membership = organisation.memberships.active().first()
-    offices = (
-        Term.objects.current()
-        .filter(Q(affiliation=organisation) | Q(organisation=organisation))
-        .select_related("position__body", "person", "organisation")
-    )
+    # A member is an organisation with an active membership (members() reads the status stored from it):
+    # starting from the membership finds both in one query.
+    memberships = Membership.objects.active().select_related("organisation__industry__sector")
+    membership = get_object_or_404(memberships, organisation__slug=slug)
+    organisation = membership.organisation
+    offices = public_terms().current().filter(Q(affiliation=organisation) | Q(organisation=organisation))
     context = {
         "organisation": organisation,
         "membership": membership,

@@ -16,12 +16,15 @@ from django.core.cache import cache, caches
 from django.db import connection
 from django.http import HttpResponse
 from django.utils import translation
+from django.utils.http import urlencode
 
 VERSION_KEY = "public:version"
 # How long a process trusts its copy of the version: a change shows on other processes' pages within
 # this, and a page this process served before costs no query at all.
 VERSION_SECONDS = 1
 PAGE_TIMEOUT = 60 * 60
+# Searches expire sooner, so a burst of one-off searches leaves the cache table soon after.
+SEARCH_TIMEOUT = 10 * 60
 # Models whose rows the public pages show; history rows and cache-only changes are not among them.
 PUBLIC_APPS = {"registry", "members", "governance"}
 
@@ -91,26 +94,46 @@ def data_m2m_changed(sender, action, **kwargs):
         bump_public_version()
 
 
-def _cacheable(request) -> bool:
-    # Only the plain page and numbered pages: arbitrary query strings would fill the cache table.
+def _cache_path(request, search_length: int) -> str | None:
+    """The address a page is cached under, or None for a request the cache must not keep.
+
+    Only the plain page, numbered pages and, where the view searches, a bounded search text: arbitrary
+    query strings would fill the cache table. The address is rebuilt from the parameters, so spellings
+    of one search (%20 or +, parameters in either order) share an entry.
+    """
     if request.method not in {"GET", "HEAD"}:
-        return False
-    keys = set(request.GET)
-    if not keys:
-        return True
-    page = request.GET.get("page", "")
-    return keys == {"page"} and page.isdigit() and len(page) <= 5
+        return None
+    if not request.GET:
+        return request.path
+    allowed = {"page", "q"} if search_length else {"page"}
+    if not set(request.GET) <= allowed or any(len(values) > 1 for _, values in request.GET.lists()):
+        return None
+    page = request.GET.get("page")
+    if page is not None and not (page.isdigit() and len(page) <= 5):
+        return None
+    query = request.GET.get("q")
+    # Only the text the view searches for: a longer or untidy one (the view trims both) is rendered, not kept.
+    if query is not None and (len(query) > search_length or query != " ".join(query.split())):
+        return None
+    return f"{request.path}?{urlencode(sorted(request.GET.items()))}"
 
 
-def public_page(view):
-    """Cache a public view's 200 responses per version, language and path."""
+def public_page(view=None, *, search_length: int = 0):
+    """Cache a public view's 200 responses per version, language and address.
+
+    ``@public_page(search_length=N)`` also caches the view's searches (``?q=``) of up to N characters,
+    for SEARCH_TIMEOUT rather than PAGE_TIMEOUT: the texts people search for are many, most asked once.
+    """
+    if view is None:
+        return functools.partial(public_page, search_length=search_length)
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not settings.PUBLIC_CACHE or not _cacheable(request):
+        path = _cache_path(request, search_length) if settings.PUBLIC_CACHE else None
+        if path is None:
             return view(request, *args, **kwargs)
         # The host too: pages carry absolute addresses (JSON-LD, the sitemap, the open data).
-        digest = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
+        digest = hashlib.sha256(f"{request.get_host()}{path}".encode()).hexdigest()
         key = f"public:page:{public_version()}:{translation.get_language()}:{digest}"
         local = caches["pages"]
         cached = local.get(key)
@@ -130,8 +153,9 @@ def public_page(view):
                 response.render()
             headers = {h: response[h] for h in ("Content-Disposition", "Content-Language") if h in response}
             cached = (response.content, response["Content-Type"], headers)
-            cache.set(key, cached, PAGE_TIMEOUT)
-            local.set(key, cached, PAGE_TIMEOUT)
+            timeout = SEARCH_TIMEOUT if "q" in request.GET else PAGE_TIMEOUT
+            cache.set(key, cached, timeout)
+            local.set(key, cached, timeout)
         return response
 
     return wrapper

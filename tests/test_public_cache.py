@@ -1,5 +1,7 @@
 import pytest
+from django.conf import settings
 from django.core.cache import cache, caches
+from django.db import connection
 
 from members.models import Membership, Organisation
 from registry.caching import VERSION_KEY, public_version
@@ -92,3 +94,40 @@ def test_with_the_page_cache_off_every_request_renders_the_page(client, active_m
     client.get(DIRECTORY)
     rename_behind_the_cache(active_member, "Renamed quietly")
     assert "Renamed quietly" in client.get(DIRECTORY).content.decode()
+
+
+def test_a_search_is_served_from_the_shared_cache(client, active_member, django_assert_num_queries):
+    client.get(DIRECTORY, {"q": "联想"})
+    caches["pages"].clear()  # As if another app process had answered the search.
+    rename_behind_the_cache(active_member, "Renamed quietly")
+    with django_assert_num_queries(2):  # The data version and the page.
+        page = client.get(DIRECTORY, {"q": "联想"}).content.decode()
+    assert "Renamed quietly" not in page
+    assert active_member.display_name("en") in page
+
+
+def test_spellings_of_one_search_share_its_cached_page(client, active_member):
+    client.get(DIRECTORY + "?q=%E8%81%94%E6%83%B3&page=1")
+    rename_behind_the_cache(active_member, "Renamed quietly")
+    for address in ("?q=联想&page=1", "?page=1&q=%e8%81%94%e6%83%b3"):
+        page = client.get(DIRECTORY + address).content.decode()
+        assert "Renamed quietly" not in page and active_member.display_name("en") in page, address
+
+
+def cached_entries() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {settings.CACHES['default']['LOCATION']}")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["q=联想&utm_source=mail", "q=联想&q=集团", "q=++联想", "q=联想&page=last", "q=" + "联" * 101],
+)
+def test_a_search_of_another_shape_is_answered_but_not_kept(client, active_member, query):
+    client.get(DIRECTORY)  # The data version and the plain page are kept.
+    before = cached_entries()
+    assert client.get(f"{DIRECTORY}?{query}").status_code == 200
+    assert cached_entries() == before
+    assert client.get(f"{DIRECTORY}?q=联想").status_code == 200
+    assert cached_entries() == before + 1

@@ -1,10 +1,13 @@
 """Show the registry's Chinese text in the page's script, and English on English pages."""
 
 import json
+from dataclasses import dataclass
 
 from django import template
-from django.urls import reverse, translate_url
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
+from django.utils.encoding import iri_to_uri
 from django.utils.safestring import mark_safe
 
 from registry import names
@@ -51,19 +54,50 @@ def html_lang() -> str:
     return HTML_LANG.get(_language(), _language())
 
 
-@register.simple_tag
-def language_tag(code: str) -> str:
-    return HTML_LANG.get(code, code)
+@dataclass(frozen=True)
+class LanguageVersion:
+    """This page in one of the site's languages."""
+
+    code: str
+    tag: str
+    name_local: str
+    url: str
+    current: bool
 
 
 @register.simple_tag(takes_context=True)
-def url_in_language(context, code: str) -> str:
+def language_versions(context) -> list[LanguageVersion]:
+    """This page in each of the site's languages, worked out once for the alternates and the language switcher."""
+    current = _language()
+    return [
+        LanguageVersion(
+            code,
+            HTML_LANG.get(code, code),
+            translation.get_language_info(code)["name_local"],
+            _url_in_language(context.get("request"), code),
+            code == current,
+        )
+        for code, _name in settings.LANGUAGES
+    ]
+
+
+def _url_in_language(request, code: str) -> str:
     """This page's address in another language; the language's home page when it cannot be translated."""
-    request = context.get("request")
     if request is None:
         return "/"
     path = request.get_full_path()
-    translated = translate_url(path, code)
+    translated = path
+    # translate_url() without its resolve(): the request has been resolved already.
+    match = request.resolver_match
+    if match is not None:
+        with translation.override(code):
+            try:
+                translated = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+            except NoReverseMatch:
+                pass
+            else:
+                query = request.META.get("QUERY_STRING", "")
+                translated += f"?{iri_to_uri(query)}" if query else ""
     if translated == path and code != _language():
         with translation.override(code):
             return reverse("registry:home")
