@@ -8,6 +8,7 @@ from django.contrib.admin.utils import quote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import RFC3986_SUBDELIMS
@@ -84,6 +85,9 @@ class RowLinksChangeList(ChangeList):
 
 class HistoryAdmin(SimpleHistoryAdmin):
     """The registry's admin: each object's history page lists who changed which field from what to what."""
+
+    # A website typed without its scheme ("lenovo.com") is taken as https, as Django 6 will by default.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_changelist(self, request, **kwargs):
         return RowLinksChangeList

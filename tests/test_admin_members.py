@@ -307,3 +307,10 @@ def test_organisation_list_filter_choices_are_kept_until_the_data_changes(editor
     assert f"{choice}電子信息</a>" in editor_client.get(CHANGELIST).content.decode()
     bump_public_version()
     assert f"{choice}改名行業</a>" in editor_client.get(CHANGELIST).content.decode()
+
+
+def test_a_website_typed_without_its_scheme_is_saved_as_https(rf, secretariat_editor):
+    request = rf.get("/")
+    request.user = secretariat_editor
+    form = admin.site._registry[Organisation].get_form(request)()
+    assert form.fields["website"].clean("www.lenovo.com.cn") == "https://www.lenovo.com.cn"
