@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
@@ -13,8 +14,9 @@ from import_export.forms import ImportForm
 from members import quality, services
 from members.models import Industry, Membership, Organisation, Sector
 from members.resources import FORMATS, OrganisationResource
-from registry.admin import SOURCE_FIELDSET, HistoryAdmin, IdsFirstPaginator, KeepHistoryMixin, VersionedRelatedFilter
+from registry.admin import SOURCE_FIELDSET, HistoryAdmin, KeepHistoryMixin, VersionedRelatedFilter
 from registry.caching import versioned
+from registry.pagination import SEARCH_COUNT_LIMIT, IdsFirstPaginator
 
 
 class IndustryInline(admin.TabularInline):
@@ -260,6 +262,12 @@ class OrganisationAdmin(KeepHistoryMixin, ImportExportMixin, HistoryAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         return queryset.search(search_term), False
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        # A search counts its matches up to a limit, as the public directory's does; the list then says
+        # "more than", and offers no "select all" that would reach rows it did not count.
+        limit = SEARCH_COUNT_LIMIT if request.GET.get(SEARCH_VAR) else None
+        return self.paginator(queryset, per_page, orphans, allow_empty_first_page, limit=limit)
 
     @admin.display(description=_("status"), ordering="membership_status")
     def status(self, obj):

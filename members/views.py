@@ -12,19 +12,16 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.functional import cached_property
 
 from governance.views import public_terms
 from members.models import Industry, Membership, Organisation, Sector
 from registry.caching import public_page
+from registry.pagination import SEARCH_COUNT_LIMIT, CappedPaginator
 
 PAGE_SIZE = 20
 # The directory names this many members of each industry and links to the industry page for the rest.
 PREVIEW_SIZE = 10
 QUERY_MAX_LENGTH = 100
-# A search counts its matches up to this many: counting every match of a common word such as 集团
-# reads the whole registry on every search.
-SEARCH_COUNT_LIMIT = 1000
 # The columns a list of members shows (includes/member_list.html), with the sort keys.
 LISTED_FIELDS = ["slug", "name", "name_en", "name_hans", "name_hant", "pinyin", "industry"]
 
@@ -85,26 +82,6 @@ def clean_query(request) -> str:
     """The search text, bounded and without characters a database refuses (PostgreSQL rejects NUL)."""
     query = request.GET.get("q", "").replace("\x00", "")
     return " ".join(query.split())[:QUERY_MAX_LENGTH]
-
-
-class CappedPaginator(Paginator):
-    """Counts at most ``limit`` rows; ``capped`` says there are more, which no page then reaches."""
-
-    def __init__(self, object_list, per_page, *, limit: int, **kwargs):
-        self.limit = limit
-        super().__init__(object_list, per_page, **kwargs)
-
-    @cached_property
-    def _counted(self) -> int:
-        return self.object_list.order_by()[: self.limit + 1].count()
-
-    @cached_property
-    def count(self) -> int:
-        return min(self._counted, self.limit)
-
-    @property
-    def capped(self) -> bool:
-        return self._counted > self.limit
 
 
 def paginate(request, queryset):

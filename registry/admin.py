@@ -7,7 +7,6 @@ from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import quote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
@@ -111,22 +110,6 @@ class HistoryAdmin(SimpleHistoryAdmin):
         if request.method == "POST" and not self.has_change_permission(request, self.get_object(request, object_id)):
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
-
-
-class IdsFirstPaginator(Paginator):
-    """Finds a page's ids first, then reads whole rows (and works out their annotations) for that page only.
-
-    A deep page (OFFSET 50,000) then sorts and skips ids rather than whole rows with their annotations.
-    """
-
-    def page(self, number):
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        ids = self.object_list.values("pk")[bottom:top]
-        return self._get_page(self.object_list.filter(pk__in=ids), number, self)
 
 
 class KeepHistoryMixin:

@@ -314,3 +314,31 @@ def test_a_website_typed_without_its_scheme_is_saved_as_https(rf, secretariat_ed
     request.user = secretariat_editor
     form = admin.site._registry[Organisation].get_form(request)()
     assert form.fields["website"].clean("www.lenovo.com.cn") == "https://www.lenovo.com.cn"
+
+
+def test_an_admin_search_matching_more_than_it_counts_says_so_and_offers_no_select_all(
+    editor_client, english, industry, monkeypatch
+):
+    from members import admin as members_admin
+
+    monkeypatch.setattr(members_admin, "SEARCH_COUNT_LIMIT", 25)
+    monkeypatch.setattr(members_admin.OrganisationAdmin, "list_per_page", 10)
+    for n in range(30):
+        organisation = Organisation.objects.create(name=f"測試會員{n:02d}", industry=industry)
+        Membership.objects.create(organisation=organisation, status=Membership.Status.ACTIVE, since=FOUNDING_DAY)
+    changelist = reverse("admin:members_organisation_changelist")
+
+    searched = editor_client.get(changelist, {"q": "測試"})
+    page = searched.content.decode()
+    assert "More than 25 results" in page
+    assert "More than 25 organisations" in page
+    assert len(searched.context["cl"].result_list) == 10
+    assert "Select all 25" not in page and "selected" in page  # the page's own counter stays
+    last = editor_client.get(changelist, {"q": "測試", "p": 3})
+    assert [o.name for o in last.context["cl"].result_list] == [f"測試會員{n:02d}" for n in range(20, 25)]
+
+    narrower = editor_client.get(changelist, {"q": "測試會員1"}).content.decode()
+    assert "10 results" in narrower and "More than" not in narrower
+    # A list without a search counts every row, and offers to select them all.
+    unsearched = editor_client.get(changelist).content.decode()
+    assert "30 organisations" in unsearched and "Select all 30 organisations" in unsearched
