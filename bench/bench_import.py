@@ -19,31 +19,12 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from server import ROOT, ensure_database, require_postgres, setup_django  # noqa: E402
+
 ROWS = int(os.environ.get("BENCH_ROWS", "100000"))
 PREFIX = "基準"  # Every benchmark organisation's name starts with it, so a rerun can remove them.
-
-
-def setup_django():
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registry.settings")
-    import django
-
-    django.setup()
-
-
-def ensure_database(url: str) -> None:
-    import dj_database_url
-    import psycopg
-
-    config = dj_database_url.parse(url)
-    params = {"host": config["HOST"], "port": config["PORT"] or 5432, "user": config["USER"], "dbname": "postgres"}
-    if config["PASSWORD"]:
-        params["password"] = config["PASSWORD"]
-    with psycopg.connect(**params, autocommit=True) as connection:
-        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]]).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{config["NAME"]}"')
 
 
 def make_file(path: Path, *, city: str) -> None:
@@ -248,10 +229,7 @@ def phase(name: str, path: str, as_json: bool) -> None:
 
 
 def main(as_json: bool) -> None:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("Set DATABASE_URL to a PostgreSQL database, e.g. postgres://postgres@127.0.0.1:5432/registry_bench")
-    ensure_database(url)
+    ensure_database(require_postgres())
     setup_django()
     from django.core.management import call_command
 

@@ -41,9 +41,17 @@ def recreate_database(url: str) -> None:
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
-def setup_django(env: dict) -> None:
+def ensure_database(url: str) -> None:
+    """Create the database if it does not exist yet, keeping what an existing one holds."""
+    name, connection = _maintenance_connection(url)
+    with connection:
+        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def setup_django(env: dict | None = None) -> None:
     """Django in this process, with the environment the servers get."""
-    os.environ.update(env)
+    os.environ.update(env or {})
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registry.settings")
     sys.path.insert(0, str(ROOT))
     import django
