@@ -57,17 +57,30 @@ def versioned(name: str, compute):
     For small lists the admin shows on every page (filter choices): a process that has one costs no query.
     """
     key = f"{name}:{public_version()}"
+    value = _cached(key)
+    if value is None:
+        value = compute()
+        _keep(key, value, PAGE_TIMEOUT)
+    return value
+
+
+def _cached(key: str):
+    """What this process keeps under ``key``, else what the shared cache does (which this process then keeps)."""
     local = caches["pages"]
     value = local.get(key)
     if value is None:
         value = cache.get(key)
-        if value is None:
-            value = compute()
-            cache.set(key, value, PAGE_TIMEOUT)
-        # As for the version itself: a transaction may roll back the bump this key names.
-        if not connection.in_atomic_block:
+        if value is not None and not connection.in_atomic_block:
             local.set(key, value, PAGE_TIMEOUT)
     return value
+
+
+def _keep(key: str, value, timeout: int) -> None:
+    cache.set(key, value, timeout)
+    # Not inside a transaction, as for the version itself: the version this key names may be a bump
+    # that is rolled back, with the shared cache's copy, and would then name the next change's data.
+    if not connection.in_atomic_block:
+        caches["pages"].set(key, value, timeout)
 
 
 def bump_public_version() -> None:
@@ -135,12 +148,7 @@ def public_page(view=None, *, search_length: int = 0):
         # The host too: pages carry absolute addresses (JSON-LD, the sitemap, the open data).
         digest = hashlib.sha256(f"{request.get_host()}{path}".encode()).hexdigest()
         key = f"public:page:{public_version()}:{translation.get_language()}:{digest}"
-        local = caches["pages"]
-        cached = local.get(key)
-        if cached is None:
-            cached = cache.get(key)
-            if cached is not None:
-                local.set(key, cached, PAGE_TIMEOUT)
+        cached = _cached(key)
         if cached is not None:
             content, content_type, headers = cached
             response = HttpResponse(content, content_type=content_type)
@@ -153,9 +161,7 @@ def public_page(view=None, *, search_length: int = 0):
                 response.render()
             headers = {h: response[h] for h in ("Content-Disposition", "Content-Language") if h in response}
             cached = (response.content, response["Content-Type"], headers)
-            timeout = SEARCH_TIMEOUT if "q" in request.GET else PAGE_TIMEOUT
-            cache.set(key, cached, timeout)
-            local.set(key, cached, timeout)
+            _keep(key, cached, SEARCH_TIMEOUT if "q" in request.GET else PAGE_TIMEOUT)
         return response
 
     return wrapper
