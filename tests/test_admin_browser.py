@@ -26,14 +26,18 @@ def shoot(screenshot_dir):
     return shoot
 
 
-def test_editor_walks_the_back_office(live_server, seeded, secretariat_editor, page, shoot):
-    applicant = Organisation.objects.create(name="寧德時代新能源科技股份有限公司", short_name="寧德時代")
-    Membership.objects.create(organisation=applicant, status=Membership.Status.APPLIED, tier="member")
-
+def log_in_as_editor(page, live_server):
     page.goto(f"{live_server.url}/admin/")
     page.fill("#id_username", "editor")
     page.fill("#id_password", "correct horse battery")
     page.click("input[type=submit]")
+
+
+def test_editor_walks_the_back_office(live_server, seeded, secretariat_editor, page, shoot):
+    applicant = Organisation.objects.create(name="寧德時代新能源科技股份有限公司", short_name="寧德時代")
+    Membership.objects.create(organisation=applicant, status=Membership.Status.APPLIED, tier="member")
+
+    log_in_as_editor(page, live_server)
 
     dashboard = page.locator("#dashboard")
     expect(dashboard).to_contain_text("各领域会员数")
@@ -92,3 +96,22 @@ def test_editor_walks_the_back_office(live_server, seeded, secretariat_editor, p
     page.goto(f"{live_server.url}/admin/")
     columns = page.evaluate("getComputedStyle(document.querySelector('.dashboard-panels')).display")
     assert columns == "grid"  # the dashboard's stylesheet arrived
+
+
+def test_export_page_select_all_toggle_works_under_the_content_security_policy(
+    live_server, seeded, secretariat_editor, page
+):
+    log_in_as_editor(page, live_server)
+    page.goto(f"{live_server.url}/admin/members/organisation/export/")
+    fields = page.locator(".selectable-field-export-row:visible input[type=checkbox]")
+    expect(fields.first).to_be_checked()
+
+    page.uncheck("input.select-toggle")
+    for checkbox in fields.all():
+        expect(checkbox).not_to_be_checked()
+    page.check("input.select-toggle")
+    for checkbox in fields.all():
+        expect(checkbox).to_be_checked()
+    # The library's inline styles apply too: its heading line sits flush, its toggle's label is bold.
+    weight = page.evaluate("getComputedStyle(document.querySelector('label[for=select-all-toggle]')).fontWeight")
+    assert weight == "700"
