@@ -5,4 +5,5 @@ from governance import views
 app_name = "governance"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("positions/<int:pk>/", views.position_detail, name="position"),
 ]

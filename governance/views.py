@@ -5,14 +5,15 @@ from dataclasses import dataclass, field
 from django.core.paginator import Paginator
 from django.db.models import Count, F, OuterRef, Subquery, Window
 from django.db.models.functions import RowNumber
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from governance.models import Body, Position, Term
 from registry.caching import public_page
 
 PAST_TERMS_PAGE_SIZE = 50
-# A council may have thousands of seats: the page names the first holders of each position and counts the rest.
+# A council may have thousands of seats: the page names the first holders of each position and links to
+# the position's own page, which lists them all, this many to a page.
 HOLDERS_SHOWN = 50
 
 
@@ -72,3 +73,16 @@ def index(request):
         "nav": "governance",
     }
     return render(request, "governance/index.html", context)
+
+
+@public_page
+def position_detail(request, pk):
+    position = get_object_or_404(Position.objects.select_related("body"), pk=pk)
+    # In the governance page's order, so that its first holders are this page's first.
+    holders = holder_terms().current().filter(position=position).order_by("-started_on", "pk")
+    context = {
+        "position": position,
+        "page_obj": Paginator(holders, HOLDERS_SHOWN).get_page(request.GET.get("page")),
+        "nav": "governance",
+    }
+    return render(request, "governance/position_detail.html", context)

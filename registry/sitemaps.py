@@ -3,6 +3,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from governance.models import Position
 from members.models import Industry, Organisation
 
 
@@ -39,4 +40,17 @@ class MemberSitemap(PublicSitemap):
         return item.updated_at
 
 
-sitemaps = {"pages": PagesSitemap, "industries": IndustrySitemap, "members": MemberSitemap}
+class PositionSitemap(PublicSitemap):
+    def items(self):
+        return Position.objects.order_by("pk")
+
+    def location(self, item):
+        return reverse("governance:position", kwargs={"pk": item.pk})
+
+
+sitemaps = {
+    "pages": PagesSitemap,
+    "industries": IndustrySitemap,
+    "members": MemberSitemap,
+    "positions": PositionSitemap,
+}

@@ -3,6 +3,7 @@ import io
 import json
 import re
 
+from governance.models import Position
 from members.models import Membership, Organisation
 
 
@@ -67,8 +68,10 @@ def test_sitemap_lists_every_public_page_in_every_language(client, seeded):
     ministry = Organisation.objects.get(name="工業和信息化部")
     assert f"/en/members/{ministry.slug}/" not in locations
     assert 'hreflang="zh-hant" href="http://testserver/zh-hant/members/lenovo-group/"' in xml
-    # 3 pages, 7 industries and 16 members, each in three languages.
-    assert len(locations) == (3 + 7 + 16) * 3
+    chairman = Position.objects.get(name="理事長")
+    assert f"/zh-hant/governance/positions/{chairman.pk}/" in locations
+    # 3 pages, 7 industries, 16 members and 6 positions, each in three languages.
+    assert len(locations) == (3 + 7 + 16 + 6) * 3
 
 
 def test_robots_txt_points_to_the_sitemap_and_keeps_out_of_the_admin(client, db):

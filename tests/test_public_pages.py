@@ -197,14 +197,46 @@ def test_governance_past_terms_are_paginated_latest_first(client, seeded):
     assert "1950-06-01" in second[second.index('id="past-terms"') :]
 
 
-def test_governance_names_the_first_holders_of_a_large_position_and_counts_the_rest(client, seeded):
-    position = Position.objects.create(name="理事", name_en="Council member", rank=9, seats=100)
-    for n in range(53):
-        holder = Organisation.objects.create(name=f"理事單位{n:02d}")
-        Term.objects.create(position=position, organisation=holder, started_on=datetime.date(2020, 1, 1))
+def council(holders: int) -> Position:
+    """A position with this many current holders, the latest first by their numbers, and one past holder."""
+    position = Position.objects.create(name="理事", name_en="Council member", rank=9, seats=1000)
+    for n in range(holders):
+        holder = Organisation.objects.create(name=f"理事單位{n:03d}", name_en=f"Council unit {n:03d}")
+        Term.objects.create(
+            position=position, organisation=holder, started_on=datetime.date(2020, 1, 1) - datetime.timedelta(days=n)
+        )
+    former = Organisation.objects.create(name="前理事單位", name_en="Former council unit")
+    Term.objects.create(
+        position=position, organisation=former, started_on=datetime.date(2010, 1, 1), ended_on=datetime.date(2015, 1, 1)
+    )
+    return position
+
+
+def test_governance_names_the_first_holders_of_a_large_position_and_links_to_the_rest(client, seeded):
+    position = council(53)
     page = client.get(url("governance:index", "en")).content.decode()
-    assert page.count('<th scope="row">Council member</th><td>') == 50
-    assert "and 3 more holders" in page
+    assert page.count("Council unit ") == 50
+    assert "Council unit 049" in page and "Council unit 050" not in page
+    assert f'<a href="{url("governance:position", "en", pk=position.pk)}">and 3 more holders</a>' in page
+
+
+def test_a_positions_page_lists_every_current_holder_in_pages_latest_first(client, seeded):
+    position = council(53)
+    first = client.get(url("governance:position", "en", pk=position.pk)).content.decode()
+    assert "<h1>Council member</h1>" in first
+    assert "53 current holders, latest first." in first
+    assert first.count("Council unit") == 50
+    assert first.index("Council unit 000") < first.index("Council unit 049")
+    assert 'href="?page=2"' in first
+    second = client.get(url("governance:position", "en", pk=position.pk) + "?page=2").content.decode()
+    assert [f"Council unit {n:03d}" in second for n in (49, 50, 51, 52)] == [False, True, True, True]
+    assert "Former council unit" not in first + second
+
+
+def test_a_vacant_positions_page_says_so(client, seeded):
+    position = Position.objects.create(name="監事", name_en="Supervisor", rank=9)
+    page = client.get(url("governance:position", "zh-hans", pk=position.pk)).content.decode()
+    assert "空缺" in page
 
 
 def test_member_page_shows_its_record_and_its_peoples_offices(client, seeded):
@@ -282,7 +314,12 @@ def test_hidden_members_are_absent_from_every_public_page(client, active_member,
 
 @pytest.mark.parametrize(
     "address",
-    ["/en/members/no-such-member/", "/en/members/industries/no-such-industry/", "/zh-hant/no-such-page/"],
+    [
+        "/en/members/no-such-member/",
+        "/en/members/industries/no-such-industry/",
+        "/en/governance/positions/999999/",
+        "/zh-hant/no-such-page/",
+    ],
 )
 def test_unknown_addresses_give_404(client, seeded, address):
     assert client.get(address).status_code == 404
@@ -398,6 +435,7 @@ def make_members(industry, start, stop):
         Membership(organisation=o, status=Membership.Status.ACTIVE, since=datetime.date(2020, 1, 1)) for o in created
     )
     bump_public_version()
+    return created
 
 
 # The most queries each page may make, cache reads and writes included, whatever the membership's size.
@@ -414,6 +452,23 @@ PAGES_FOR_COUNTS = [
     ("open-data-csv", {}, "", 10),
     ("open-data-json", {}, "", 10),
 ]
+
+
+def test_a_positions_page_makes_as_many_queries_for_200_holders_as_for_10(
+    client, industry, django_assert_max_num_queries
+):
+    position = Position.objects.create(name="理事", name_en="Council member", rank=9, seats=1000)
+    counts = []
+    for start, stop in ((0, 10), (10, 200)):
+        holders = make_members(industry, start, stop)
+        Term.objects.bulk_create(
+            Term(position=position, organisation=holder, started_on=datetime.date(2020, 1, 1)) for holder in holders
+        )
+        bump_public_version()
+        with django_assert_max_num_queries(10) as queries:
+            assert client.get(url("governance:position", "en", pk=position.pk)).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
 
 
 @pytest.mark.parametrize(("name", "kwargs", "query", "bound"), PAGES_FOR_COUNTS)
