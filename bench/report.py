@@ -66,7 +66,8 @@ def page_row(name: str, result: dict, trivial_rps: float, *, at_least: float, p9
 
 
 def queries_row(name: str, small: int, large: int, members: int) -> Row:
-    return Row(name, f"{small} → {large} queries", f"seed only → {members:,} members", "", "equal", small == large)
+    anchor = f"seed and a past term → {members:,} members"
+    return Row(name, f"{small} → {large} queries", anchor, "", "equal", small == large)
 
 
 def rate_row(name: str, phase: dict, anchor: dict, *, at_least: float) -> Row:
