@@ -1,3 +1,4 @@
+import ipaddress
 import logging
 import time
 
@@ -7,6 +8,33 @@ from django.template.response import SimpleTemplateResponse
 
 logger = logging.getLogger("registry")
 request_logger = logging.getLogger("registry.requests")
+
+
+def client_address(request) -> str | None:
+    """The client's address: REMOTE_ADDR, or behind the proxies of FORWARDED_ALLOW_IPS, the address that
+    the nearest of them put in X-Forwarded-For.
+
+    X-Forwarded-For is read from the right: each proxy appends the address it saw, and anything left of
+    the first untrusted address may be the client's own invention.
+    """
+    address = request.META.get("REMOTE_ADDR")
+    forwarded = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    while _is_proxy(address) and forwarded:
+        hop = forwarded.pop()
+        try:
+            ipaddress.ip_address(hop)
+        except ValueError:
+            break  # a proxy would not write this: keep the last address known to be real
+        address = hop
+    return address
+
+
+def _is_proxy(address: str | None) -> bool:
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return False
+    return any(ip in network for network in settings.FORWARDED_ALLOW_IPS)
 
 
 class RequestLogMiddleware:
@@ -30,7 +58,7 @@ class RequestLogMiddleware:
                 "status": response.status_code,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                 "user": user.get_username() if user is not None and user.is_authenticated else None,
-                "remote_addr": request.META.get("REMOTE_ADDR"),
+                "remote_addr": client_address(request),
             },
         )
         return response

@@ -6,6 +6,7 @@ Development needs nothing set. Production sets DEBUG=0, SECRET_KEY, ALLOWED_HOST
 import base64
 import datetime
 import hashlib
+import ipaddress
 import os
 from pathlib import Path
 
@@ -38,6 +39,15 @@ def envint(name: str, default: int) -> int:
 
 def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def envnetworks(name: str, default: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """Addresses and networks, comma-separated; * is every address."""
+    items = [spec for item in envlist(name, default) for spec in (["0.0.0.0/0", "::/0"] if item == "*" else [item])]
+    try:
+        return [ipaddress.ip_network(item) for item in items]
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name}: {error}") from None
 
 
 def csp_hashes(*sources: str) -> str:
@@ -202,6 +212,9 @@ SESSION_COOKIE_HTTPONLY = True
 if proxy_header := os.environ.get("SECURE_PROXY_SSL_HEADER"):
     SECURE_PROXY_SSL_HEADER = (f"HTTP_{proxy_header.upper().replace('-', '_')}", "https")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
+# The proxies in front of the app (addresses or networks, * for any), as gunicorn reads them: the client
+# address they put in X-Forwarded-For is believed, for the login lockout and the request log.
+FORWARDED_ALLOW_IPS = envnetworks("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # Everything the site uses comes from itself. django-import-export's export page carries one inline
 # event handler (its "Select all" toggle) and two inline styles: 'unsafe-hashes' admits exactly those.
 CONTENT_SECURITY_POLICY = (
@@ -220,6 +233,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registry/lockout.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_SENSITIVE_PARAMETERS = []  # the security log must say which account and address were locked
+AXES_CLIENT_IP_CALLABLE = "registry.middleware.client_address"
 
 LOGGING = {
     "version": 1,

@@ -1,3 +1,5 @@
+import ipaddress
+
 import pytest
 from django.urls import reverse
 
@@ -39,3 +41,39 @@ def test_a_successful_login_resets_the_failure_count(client, editor):
     client.logout()
     for _ in range(4):
         assert attempt(client, "wrong").status_code == 200
+
+
+def through_proxy(client, password, forwarded_for, proxy="10.0.0.9"):
+    """A login passed on by a proxy at ``proxy``, which appends the address it saw to X-Forwarded-For."""
+    return client.post(
+        LOGIN,
+        {"username": "editor", "password": password, "next": "/admin/"},
+        REMOTE_ADDR=proxy,
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+def test_behind_a_trusted_proxy_a_lockout_holds_only_the_client_that_failed(client, editor, settings, caplog):
+    settings.FORWARDED_ALLOW_IPS = [ipaddress.ip_network("10.0.0.0/24")]
+    for _ in range(4):
+        through_proxy(client, "wrong", "203.0.113.5")
+    with caplog.at_level("WARNING", logger="axes"):
+        assert through_proxy(client, "wrong", "203.0.113.5").status_code == 429
+    assert any("203.0.113.5" in r.getMessage() for r in caplog.records if "locking out" in r.getMessage().lower())
+    # The same account is free for the secretariat at another address, behind the same proxy.
+    assert through_proxy(client, "correct horse battery", "198.51.100.7").status_code == 302
+
+
+def test_a_client_cannot_escape_a_lockout_by_forging_x_forwarded_for(client, editor, settings):
+    settings.FORWARDED_ALLOW_IPS = [ipaddress.ip_network("10.0.0.0/24")]
+    for n in range(5):
+        # The client writes an address of its own; the proxy appends the one it really came from.
+        through_proxy(client, "wrong", f"192.0.2.{n}, 203.0.113.5")
+    assert through_proxy(client, "correct horse battery", "192.0.2.99, 203.0.113.5").status_code == 429
+
+
+def test_x_forwarded_for_is_ignored_from_an_address_that_is_no_proxy(client, editor, settings):
+    settings.FORWARDED_ALLOW_IPS = [ipaddress.ip_network("10.0.0.0/24")]
+    for n in range(5):
+        through_proxy(client, "wrong", f"192.0.2.{n}", proxy="203.0.113.5")
+    assert through_proxy(client, "correct horse battery", "192.0.2.99", proxy="203.0.113.5").status_code == 429

@@ -80,6 +80,14 @@ def test_each_request_is_logged_as_one_structured_record(admin_client, caplog):
     assert record.duration_ms >= 0
 
 
+def test_the_request_log_names_the_client_behind_the_local_proxy_not_the_proxy(client, db, caplog):
+    with caplog.at_level("INFO", logger="registry.requests"):
+        client.get("/healthz", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.5")
+        client.get("/healthz", REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR="203.0.113.5")
+    logged = [r.remote_addr for r in caplog.records if r.name == "registry.requests"]
+    assert logged == ["203.0.113.5", "198.51.100.7"]  # the second came from no proxy: its header is not believed
+
+
 def test_json_formatter_writes_one_json_object_with_the_extra_fields():
     record = logging.makeLogRecord(
         {"name": "registry.requests", "msg": "GET / 200", "levelname": "INFO", "path": "/", "status": 200}

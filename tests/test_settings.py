@@ -41,3 +41,9 @@ def test_a_setting_that_is_not_a_boolean_is_refused():
     result = manage("check", DEBUG="maybe")
     assert result.returncode != 0
     assert "DEBUG='maybe' is not a boolean" in result.stderr
+
+
+def test_a_proxy_address_that_is_not_an_address_is_refused():
+    result = manage("check", FORWARDED_ALLOW_IPS="10.0.0.1, proxy.internal")
+    assert result.returncode != 0
+    assert "FORWARDED_ALLOW_IPS: 'proxy.internal' does not appear to be an IPv4 or IPv6 network" in result.stderr
