@@ -14,6 +14,7 @@ import codecs
 import contextlib
 import csv
 import datetime
+import gc
 import getpass
 import io
 import logging
@@ -677,7 +678,8 @@ def import_members(
 
     Every import is logged as one structured record: who, which file, how many rows, what came of it.
     """
-    result = _check_and_write(data, filename, encoding, dry_run, user, progress)
+    with _cyclic_gc_paused():
+        result = _check_and_write(data, filename, encoding, dry_run, user, progress)
     import_logger.info(
         "import of %s: %s",
         filename,
@@ -696,6 +698,20 @@ def import_members(
         },
     )
     return result
+
+
+@contextlib.contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    # The plans of 100,000 rows are millions of objects that live until they are written, and the
+    # cyclic collector went through all of them again and again: about 1 s of the import, to free
+    # nothing, since the import makes no reference cycles to speak of. Its workers inherit the pause.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _check_and_write(data, filename, encoding, dry_run, user, progress) -> ImportResult:
