@@ -216,7 +216,8 @@ class Organisation(ChineseNamed, Sourced):
 
 def unique_slug(name_en: str, pinyin: str, taken: Callable[[str], bool]) -> str:
     """An organisation's slug: from its English name, else its pinyin, numbered past those ``taken``."""
-    base = slugify(name_en) or pinyin[:80] or "organisation"
+    # An import of 100,000 organisations without English names spent 0.3 s in slugify("").
+    base = (slugify(name_en) if name_en else "") or pinyin[:80] or "organisation"
     slug, n = base, 1
     while taken(slug):
         n += 1

@@ -8,6 +8,8 @@ from types import SimpleNamespace
 import opencc
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+# Unicode's control characters (category Cc, which is closed: exactly these 65) but tab and newline.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 # The dictionaries are loaded on first use: OpenCC's take about 25 MB a direction and pypinyin's
@@ -31,7 +33,7 @@ def _pypinyin() -> SimpleNamespace:
 
 def clean_text(text: str) -> str:
     """Text without control characters (NUL among them, which PostgreSQL refuses) or outer spaces."""
-    return "".join(c for c in text or "" if c in "\t\n" or unicodedata.category(c) != "Cc").strip()
+    return _CONTROL.sub("", text or "").strip()
 
 
 @lru_cache(maxsize=262144)

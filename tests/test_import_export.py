@@ -193,7 +193,7 @@ def test_import_members_shows_progress_for_a_large_file(seeded, tmp_path):
     assert Organisation.objects.filter(name__startswith="測試會員單位").count() == 6000
 
 
-def test_a_large_import_derives_names_in_a_second_process_as_save_would(seeded, tmp_path, monkeypatch):
+def test_a_large_import_derives_names_in_worker_processes_as_save_would(seeded, tmp_path, monkeypatch):
     monkeypatch.setattr(NamesAhead, "WORTH_IT_BYTES", 0)
     monkeypatch.setattr(NamesAhead, "CHUNK", 3)  # Several chunks, so their order matters.
     names = [
@@ -223,6 +223,19 @@ def test_a_large_import_derives_names_in_a_second_process_as_save_would(seeded, 
             saved.name_key,
         )
     assert Organisation.objects.get(name="重慶銀行股份有限公司").pinyin == "chongqingyinhanggufenyouxiangongsi"
+
+
+def test_import_members_numbers_ids_and_slugs_in_the_files_order(seeded, tmp_path):
+    # On PostgreSQL the rows are copied in pinyin order (members.bulk): 汪 and 王 read alike.
+    names = ["乙方科技", "王力公司", "甲方科技", "汪力公司"]
+    path = tmp_path / "members.csv"
+    path.write_text("name,industry\n" + "".join(f"{name},電子信息\n" for name in names), encoding="utf-8")
+    call_command("import_members", str(path), stdout=io.StringIO())
+
+    imported = list(Organisation.objects.filter(name__in=names).order_by("pk"))
+    assert [o.name for o in imported] == names
+    assert [o.slug for o in imported][1::2] == ["wangligongsi", "wangligongsi-2"]
+    assert Organisation.history.filter(name__in=names, history_type="+").count() == 4
 
 
 def test_import_members_warns_of_unknown_columns_and_imports(seeded):
