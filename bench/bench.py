@@ -173,7 +173,7 @@ def import_bench() -> dict[str, dict]:
     for line in result.stdout.splitlines():
         if line.startswith("{"):
             record = json.loads(line)
-            phases[record["phase"]] = record
+            phases.setdefault(record["phase"], {}).update(record)
     return phases
 
 
@@ -231,10 +231,13 @@ def table(*, members, load_seconds, queries, served, admin, worker_rss, phases, 
         ]
         rows.append(
             Row(
-                "Peak RSS of the import and export",
-                ", ".join(f"{name} {phases[name]['peak_mb']:,} MB" for name in targets),
-                target="< 500 MB",
-                ok=max(phases[name]["peak_mb"] for name in targets) < 500,
+                "Peak memory of the import and export",
+                ", ".join(
+                    f"{name} {phases[name]['peak_mb']:,} MB ({phases[name]['peak_total_mb']:,} MB with its workers)"
+                    for name in targets
+                ),
+                target="< 500 MB with its workers",
+                ok=max(phases[name]["peak_total_mb"] for name in targets) < 500,
             )
         )
     rows.append(Row("make bench, end to end", f"{wall / 60:.1f} min", target="< 15 min", ok=wall < 15 * 60))

@@ -3,7 +3,9 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/registry_bench make bench-import
 
 The database is created if missing, migrated and seeded; organisations from an earlier run are
-removed first. Each phase runs in its own process, so its peak memory is its own. The anchor is
+removed first. Each phase runs in its own process, so its peak memory is its own: the peak RSS of that
+process, and the most that it and the workers it starts held at once (the sum of their proportional set
+sizes, sampled every 0.1 s from this process, which does nothing else meanwhile). The anchor is
 plain ``bulk_create`` of the same rows (organisations and their memberships, without the history,
 derived names or checks an import does), measured in the same run. With ``--json`` each phase
 prints one JSON object per line instead, for ``make bench``.
@@ -21,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from server import ROOT, ensure_database, require_postgres, setup_django  # noqa: E402
+from server import ROOT, children, ensure_database, pss_mb, require_postgres, setup_django  # noqa: E402
 
 ROWS = int(os.environ.get("BENCH_ROWS", "100000"))
 PREFIX = "基準"  # Every benchmark organisation's name starts with it, so a rerun can remove them.
@@ -246,7 +248,23 @@ def main(as_json: bool) -> None:
             print(f"PostgreSQL, {ROWS:,} rows; targets: {targets}")
         for name, path in (("anchor", new), ("create", new), ("update", changed), ("export", out)):
             command = [sys.executable, __file__, name, str(path)] + (["--json"] if as_json else [])
-            subprocess.run(command, check=True)
+            total = peak_memory_of(command)
+            if as_json:
+                print(json.dumps({"phase": name, "peak_total_mb": round(total)}))
+            else:
+                print(f"{name:8} with the processes it started: peak memory {total:,.0f} MB")
+
+
+def peak_memory_of(command: list[str]) -> float:
+    """Run ``command``; return the most memory (MB) it and its child processes held at once."""
+    process = subprocess.Popen(command)
+    peak = 0.0
+    while process.poll() is None:
+        peak = max(peak, sum(pss_mb(pid) for pid in [process.pid, *children(process.pid)]))
+        time.sleep(0.1)
+    if process.returncode:
+        raise subprocess.CalledProcessError(process.returncode, command)
+    return peak
 
 
 if __name__ == "__main__":

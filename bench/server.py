@@ -133,6 +133,16 @@ def children(pid: int) -> list[int]:
     return found
 
 
+def pss_mb(pid: int) -> float:
+    """The process's proportional set size in MB: its own pages, and its share of those it shares with
+    others (a forked worker's pages still shared with its parent count half to each)."""
+    with contextlib.suppress(OSError):  # the process may have ended
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def peak_rss_mb(pid: int) -> float:
     """The most resident memory the process has held (VmHWM), in MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
