@@ -15,6 +15,8 @@ PAST_TERMS_PAGE_SIZE = 50
 # A council may have thousands of seats: the page names the first holders of each position and links to
 # the position's own page, which lists them all, this many to a page.
 HOLDERS_SHOWN = 50
+# A position's current holders, the latest first: the governance page's first few are its own page's first.
+HOLDERS_ORDER = ["-started_on", "pk"]
 
 
 @dataclass
@@ -30,11 +32,11 @@ def governance_groups(*, holders: int = HOLDERS_SHOWN) -> list[BodyGroup]:
     today = timezone.localdate()
     held = Term.objects.current(today).order_by()
     # Ranked on the terms alone, joined to their holders after: the joins then cost a row per holder shown.
-    first = held.annotate(
-        rank=Window(RowNumber(), partition_by=F("position"), order_by=[F("started_on").desc(), "pk"])
-    ).filter(rank__lte=holders)
+    first = held.annotate(rank=Window(RowNumber(), partition_by=F("position"), order_by=HOLDERS_ORDER)).filter(
+        rank__lte=holders
+    )
     current: dict[int, list[Term]] = {}
-    for term in holder_terms().filter(pk__in=first.values("pk")).order_by("position_id", "-started_on", "pk"):
+    for term in holder_terms().filter(pk__in=first.values("pk")).order_by("position_id", *HOLDERS_ORDER):
         current.setdefault(term.position_id, []).append(term)
     alliance = BodyGroup(None)
     groups = {body.pk: BodyGroup(body) for body in Body.objects.only("name", "name_en", "description")}
@@ -78,8 +80,7 @@ def index(request):
 @public_page
 def position_detail(request, pk):
     position = get_object_or_404(Position.objects.select_related("body"), pk=pk)
-    # In the governance page's order, so that its first holders are this page's first.
-    holders = holder_terms().current().filter(position=position).order_by("-started_on", "pk")
+    holders = holder_terms().current().filter(position=position).order_by(*HOLDERS_ORDER)
     context = {
         "position": position,
         "page_obj": Paginator(holders, HOLDERS_SHOWN).get_page(request.GET.get("page")),

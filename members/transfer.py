@@ -845,7 +845,7 @@ class NamesAhead:
     end (0.2-0.4 s). The workers are forked, and never touch the parent's database connection.
     """
 
-    WORTH_IT_BYTES = 1_000_000  # About 8,000 rows: below this a second process costs more than it saves.
+    WORTH_IT_BYTES = 1_000_000  # About 8,000 rows: below this the workers cost more than they save.
     CHUNK = 5000
 
     def __init__(self):
