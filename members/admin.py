@@ -34,7 +34,7 @@ class SectorAdmin(HistoryAdmin):
 
 @admin.register(Industry)
 class IndustryAdmin(HistoryAdmin):
-    list_display = ["name", "name_en", "label", "sector", "slug"]
+    list_display = ["name", "name_en", "label", "sector", "member_count", "slug"]
     list_select_related = ["sector"]
     list_filter = ["sector"]
     search_fields = ["name", "name_hans", "name_hant", "name_en", "pinyin", "slug"]

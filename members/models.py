@@ -4,7 +4,7 @@ from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.text import slugify
@@ -28,6 +28,24 @@ class Sector(ChineseNamed, Sourced):
         constraints = [models.UniqueConstraint(fields=["name_key"], name="members_sector_name_unique")]
 
 
+class IndustryQuerySet(models.QuerySet):
+    def count_members(self) -> int:
+        """Store each industry's count of active members again, after its members or their statuses changed."""
+        # Locked first, in one order: the count below then starts after any other writer's count of the
+        # same industry has committed, so two editors saving members of one industry cannot lose one.
+        active = (
+            Organisation.objects.members()
+            .filter(industry=OuterRef("pk"))
+            .order_by()
+            .values("industry")
+            .annotate(n=Count("*"))
+            .values("n")
+        )
+        with transaction.atomic(using=self.db):
+            ids = list(self.order_by("pk").select_for_update().values_list("pk", flat=True))
+            return Industry.objects.filter(pk__in=ids).update(member_count=Coalesce(Subquery(active), 0))
+
+
 class Industry(ChineseNamed, Sourced):
     """An industry label members are listed under, inside a sector where the mapping is clear."""
 
@@ -45,6 +63,14 @@ class Industry(ChineseNamed, Sourced):
         _("label as written"), max_length=100, blank=True, help_text=_("For example 電子信息行業.")
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    member_count = models.PositiveIntegerField(
+        _("active members"),
+        default=0,
+        editable=False,
+        help_text=_("Counted again whenever a member joins, leaves or changes industry."),
+    )
+
+    objects = IndustryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("industry")
@@ -65,10 +91,18 @@ class OrganisationQuerySet(models.QuerySet):
         """Organisations with an active membership: the public directory."""
         return self.filter(membership_status=MembershipStatus.ACTIVE)
 
-    def refresh_membership_status(self) -> int:
-        """Store each organisation's current membership status again, after its memberships were written."""
+    def refresh_membership_status(self, *, count_members: bool = True) -> int:
+        """Store each organisation's current membership status again, after its memberships were written.
+
+        Their industries' member counts follow, unless the caller counts them itself once it is done
+        (an import writing in batches).
+        """
         current = Membership.objects.filter(organisation=OuterRef("pk")).current_first().values("status")[:1]
-        return self.update(membership_status=Coalesce(Subquery(current), Value("")))
+        with transaction.atomic(using=self.db):
+            rows = self.update(membership_status=Coalesce(Subquery(current), Value("")))
+            if count_members:
+                Industry.objects.filter(pk__in=self.values("industry")).count_members()
+        return rows
 
     def search(self, query: str):
         """Match names in either script, English and short names, pinyin, initials and credit codes.
@@ -157,6 +191,9 @@ class Organisation(ChineseNamed, Sourced):
 
     objects = OrganisationQuerySet.as_manager()
 
+    # The industry and status as loaded: a change to either is counted in the industries' member counts.
+    _stored_listing: tuple[int | None, str] = (None, "")
+
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
@@ -202,7 +239,19 @@ class Organisation(ChineseNamed, Sourced):
         if self.pk is not None:
             # A version restored from the history must not bring back the status it was saved with.
             self.membership_status = self.memberships.current_first().values_list("status", flat=True).first() or ""
-        super().save(*args, **kwargs)
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            if (self.industry_id, self.membership_status) != self._stored_listing:
+                industries = {self.industry_id, self._stored_listing[0]} - {None}
+                Industry.objects.filter(pk__in=industries).count_members()
+        self._stored_listing = (self.industry_id, self.membership_status)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        organisation = super().from_db(db, field_names, values)
+        fields = organisation.__dict__
+        organisation._stored_listing = (fields.get("industry_id"), fields.get("membership_status", ""))
+        return organisation
 
     def clean(self):
         super().clean()

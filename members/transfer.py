@@ -795,10 +795,12 @@ def write_plans(plans: list[RowPlan], *, user=None, progress=None) -> None:
         ]
         bulk.create(Membership, new, count=len(new), **history)
         moved = [p.organisation_id for p in batch if "status" in p.membership]
-        Organisation.objects.filter(pk__in=moved).refresh_membership_status()
+        Organisation.objects.filter(pk__in=moved).refresh_membership_status(count_members=False)
         done += len(batch)
         if progress:
             progress("written", done)
+    # Once, not per batch: new members, and members moved to another industry or status.
+    Industry.objects.count_members()
 
 
 def _new_organisations(plans: list[RowPlan], slugs: set, progress) -> Iterator[dict]:

@@ -4,9 +4,8 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, F, Q, Window
+from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -16,7 +15,7 @@ from django.utils import timezone, translation
 from governance.views import public_terms
 from members.models import Industry, Membership, Organisation, Sector
 from registry.caching import public_page
-from registry.pagination import SEARCH_COUNT_LIMIT, CappedPaginator
+from registry.pagination import SEARCH_COUNT_LIMIT, CappedPaginator, CountedPaginator
 
 PAGE_SIZE = 20
 # The directory names this many members of each industry and links to the industry page for the rest.
@@ -24,6 +23,8 @@ PREVIEW_SIZE = 10
 QUERY_MAX_LENGTH = 100
 # The columns a list of members shows (includes/member_list.html), with the sort keys.
 LISTED_FIELDS = ["slug", "name", "name_en", "name_hans", "name_hant", "pinyin", "industry"]
+# The industry's name, which a search's list shows beside each member.
+INDUSTRY_LISTED_FIELDS = ["name", "name_en", "name_hans", "name_hant"]
 
 
 @dataclass
@@ -38,27 +39,19 @@ class SectorGroup:
         return sum(industry.member_count for industry in self.industries)
 
 
-def sector_groups(counts: dict[int | None, int] | None = None) -> list[SectorGroup]:
-    """Every sector with its industries and their active members counted, then the industries of no sector."""
-    counts = member_counts() if counts is None else counts
+def sector_groups() -> list[SectorGroup]:
+    """Every sector with its industries, each with its count of active members, then the industries of no sector."""
     groups = {sector.pk: SectorGroup(sector) for sector in Sector.objects.all()}
     other = SectorGroup(None)
     for industry in Industry.objects.all():
-        industry.member_count = counts.get(industry.pk, 0)
         groups.get(industry.sector_id, other).industries.append(industry)
     return [*groups.values(), other] if other.industries else list(groups.values())
-
-
-def member_counts() -> dict[int | None, int]:
-    """Active members per industry id, None for the unclassified."""
-    return dict(Organisation.objects.members().order_by().values_list("industry").annotate(n=Count("*")))
 
 
 def member_previews(industries: list[Industry]) -> dict[int | None, list[Organisation]]:
     """The first PREVIEW_SIZE active members of each industry and of none, in pinyin order, in one query."""
     keys = [industry.pk for industry in industries] + [None]
-    # Only what a list of names shows: each part of the query is then smaller to build and to read.
-    listed = Organisation.objects.members().only(*LISTED_FIELDS).order_by("pinyin", "name", "id")
+    listed = listed_members()
     if connection.features.supports_slicing_ordering_in_compound:
         # Each part reads its first rows from the listing index: a few rows, whatever the registry's size.
         parts = [listed.filter(industry=key)[:PREVIEW_SIZE] for key in keys]
@@ -84,12 +77,12 @@ def clean_query(request) -> str:
     return " ".join(query.split())[:QUERY_MAX_LENGTH]
 
 
-def paginate(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def public_members():
-    return Organisation.objects.members().select_related("industry").order_by("pinyin", "name", "id")
+def listed_members(*, with_industry: bool = False):
+    """Members in pinyin order with only what a list of their names shows: smaller to build and to read."""
+    if with_industry:
+        fields = [*LISTED_FIELDS, *(f"industry__{name}" for name in INDUSTRY_LISTED_FIELDS)]
+        return Organisation.objects.members().select_related("industry").only(*fields).order_by("pinyin", "name", "id")
+    return Organisation.objects.members().only(*LISTED_FIELDS).order_by("pinyin", "name", "id")
 
 
 @public_page(search_length=QUERY_MAX_LENGTH)
@@ -97,11 +90,10 @@ def directory(request):
     query = clean_query(request)
     context = {"query": query, "nav": "members"}
     if query:
-        found = CappedPaginator(public_members().search(query), PAGE_SIZE, limit=SEARCH_COUNT_LIMIT)
+        found = CappedPaginator(listed_members(with_industry=True).search(query), PAGE_SIZE, limit=SEARCH_COUNT_LIMIT)
         context["page_obj"] = found.get_page(request.GET.get("page"))
     else:
-        counts = member_counts()
-        groups = sector_groups(counts)
+        groups = sector_groups()
         previews = member_previews([industry for group in groups for industry in group.industries])
         for group in groups:
             for industry in group.industries:
@@ -109,19 +101,17 @@ def directory(request):
         context["groups"] = groups
         context["empty_sectors"] = [group for group in groups if not group.industries]
         context["unclassified"] = previews.get(None, [])
-        context["unclassified_count"] = counts.get(None, 0)
+        context["unclassified_count"] = Organisation.objects.members().filter(industry=None).count()
     return render(request, "members/directory.html", context)
 
 
 @public_page
 def industry_detail(request, slug):
     industry = get_object_or_404(Industry.objects.select_related("sector"), slug=slug)
-    members = public_members().filter(industry=industry)
-    return render(
-        request,
-        "members/industry_detail.html",
-        {"industry": industry, "page_obj": paginate(request, members), "nav": "members"},
-    )
+    # Counted from the industry's stored count: counting its members is the page's costliest query.
+    members = listed_members().filter(industry=industry)
+    page = CountedPaginator(members, PAGE_SIZE, count=industry.member_count).get_page(request.GET.get("page"))
+    return render(request, "members/industry_detail.html", {"industry": industry, "page_obj": page, "nav": "members"})
 
 
 @public_page

@@ -28,10 +28,11 @@ SOURCE_FIELDSET = (
 class ChangesHelper(HistoricalRecordContextHelper):
     """Old → new values on the history page, without the timestamps every save moves.
 
-    Nor an organisation's stored membership status: the membership's own history records who changed it.
+    Nor an organisation's stored membership status (the membership's own history records who changed
+    it), nor an industry's stored member count.
     """
 
-    hidden = {"updated_at", "membership_status"}
+    hidden = {"updated_at", "membership_status", "member_count"}
 
     def context_for_delta_changes(self, delta):
         changes = [change for change in delta.changes if change.field not in self.hidden]

@@ -32,6 +32,14 @@ class CappedPaginator(Paginator):
         return self.limit is not None and self._counted > self.limit
 
 
+class CountedPaginator(Paginator):
+    """Pages a list whose length is known already (a count stored with its parent), without counting it again."""
+
+    def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True, *, count: int):
+        super().__init__(object_list, per_page, orphans, allow_empty_first_page)
+        self.count = count
+
+
 class IdsFirstPaginator(CappedPaginator):
     """Finds a page's ids first, then reads whole rows (and works out their annotations) for that page only.
 

@@ -434,6 +434,7 @@ def make_members(industry, start, stop):
     Membership.objects.bulk_create(
         Membership(organisation=o, status=Membership.Status.ACTIVE, since=datetime.date(2020, 1, 1)) for o in created
     )
+    Industry.objects.filter(pk=industry.pk).count_members()
     bump_public_version()
     return created
 

@@ -153,7 +153,8 @@ class Command(BaseCommand):
         # bulk_create skips Membership.save(), which stores each organisation's status.
         for batch in range(0, len(organisations), BATCH):
             ids = [organisation.pk for organisation in organisations[batch : batch + BATCH]]
-            Organisation.objects.filter(pk__in=ids).refresh_membership_status()
+            Organisation.objects.filter(pk__in=ids).refresh_membership_status(count_members=False)
+        Industry.objects.count_members()
 
     def governance(self, rng, people_count, term_count, organisations):
         body, _ = Body.objects.get_or_create(

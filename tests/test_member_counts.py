@@ -1,0 +1,111 @@
+"""Each industry's stored count of active members follows its members, however they are written."""
+
+import datetime
+import io
+
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import translation
+
+from members.models import Industry, Membership, Organisation
+from members.services import membership_approve, membership_reinstate, membership_suspend, membership_withdraw
+from members.transfer import import_members
+
+DAY = datetime.date(2024, 3, 1)
+Status = Membership.Status
+
+
+def stored(industry: Industry) -> int:
+    return Industry.objects.values_list("member_count", flat=True).get(pk=industry.pk)
+
+
+def counted() -> dict[int, int]:
+    """Every industry's active members, counted from the organisations."""
+    return {
+        industry.pk: Organisation.objects.members().filter(industry=industry).count()
+        for industry in Industry.objects.all()
+    }
+
+
+def every_stored() -> dict[int, int]:
+    return dict(Industry.objects.values_list("pk", "member_count"))
+
+
+def test_an_industry_counts_a_member_through_its_lifecycle(applied_member, industry, secretariat_editor):
+    membership = applied_member.memberships.get()
+    assert stored(industry) == 0
+    membership_approve(membership=membership, on=DAY, by=secretariat_editor)
+    assert stored(industry) == 1
+    membership_suspend(membership=membership, on=DAY, by=secretariat_editor)
+    assert stored(industry) == 0
+    membership_reinstate(membership=membership, on=DAY, by=secretariat_editor)
+    assert stored(industry) == 1
+    membership_withdraw(membership=membership, on=DAY, by=secretariat_editor, reason="merged")
+    assert stored(industry) == 0
+
+
+def test_a_member_moved_to_another_industry_is_counted_there(active_member, industry):
+    other = Industry.objects.create(name="新材料", name_en="New materials", slug="new-materials")
+    active_member.industry = other
+    active_member.save()
+    assert (stored(industry), stored(other)) == (0, 1)
+    active_member.industry = None
+    active_member.save()
+    assert (stored(industry), stored(other)) == (0, 0)
+
+
+def test_memberships_written_by_the_queryset_are_counted(active_member, industry):
+    Membership.objects.filter(organisation=active_member).update(status=Status.WITHDRAWN, until=DAY)
+    assert stored(industry) == 0
+    Membership.objects.filter(organisation=active_member).update(status=Status.ACTIVE, until=None)
+    assert stored(industry) == 1
+    Membership.objects.filter(organisation=active_member).delete()
+    assert stored(industry) == 0
+
+
+def test_an_import_counts_the_members_it_creates_and_moves(seeded):
+    header = "name,industry,status,joined_on\n"
+    before = every_stored()
+    created = import_members(
+        (
+            header + "甲乙綠色科技有限公司,電子信息,active,2024-01-02\n丙丁新材料有限公司,電子信息,active,2024-01-02\n"
+        ).encode(),
+        filename="new.csv",
+    )
+    assert created.created == 2, created.problems
+    electronics = Industry.objects.get(name_hans="电子信息")
+    assert stored(electronics) == before[electronics.pk] + 2
+    assert every_stored() == counted()
+    moved = import_members(
+        (
+            header + "甲乙綠色科技有限公司,家電,active,2024-01-02\n丙丁新材料有限公司,電子信息,withdrawn,2024-01-02\n"
+        ).encode(),
+        filename="changes.csv",
+    )
+    assert moved.updated == 2, moved.problems
+    assert stored(electronics) == before[electronics.pk]
+    assert every_stored() == counted()
+
+
+def test_generated_members_are_counted(seeded):
+    call_command("generate_members", 300, "--seed", 4, "--people", 5, "--terms", 5, stdout=io.StringIO())
+    assert every_stored() == counted()
+    assert sum(every_stored().values()) > 100
+
+
+def test_the_seed_is_counted(seeded):
+    assert every_stored() == counted()
+    assert sum(every_stored().values()) > 0
+
+
+def test_the_directory_and_the_industry_page_show_a_withdrawal(client, active_member, industry, secretariat_editor):
+    with translation.override("en"):
+        industry_page = reverse("members:industry", kwargs={"slug": industry.slug})
+        directory = reverse("members:directory")
+    assert "1 active member," in client.get(industry_page).content.decode()
+    listed = client.get(directory).content.decode()
+    assert f'{industry.name_en}</a> <span class="count" title="Active members">1</span>' in listed
+    membership_withdraw(membership=active_member.memberships.get(), on=DAY, by=secretariat_editor, reason="left")
+    assert "0 active members," in client.get(industry_page).content.decode()
+    listed = client.get(directory).content.decode()
+    assert f'{industry.name_en}</a> <span class="count" title="Active members">0</span>' in listed
