@@ -2,7 +2,8 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import SEARCH_VAR
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -256,6 +257,27 @@ class OrganisationAdmin(KeepHistoryMixin, ImportExportMixin, HistoryAdmin):
         (_("Derived names"), {"fields": ["name_hans", "name_hant", "pinyin", "initials", "pinyin_override"]}),
         SOURCE_FIELDSET,
     ]
+
+    def process_import(self, request, **kwargs):
+        # django-import-export reads the kept file without asking whether it is still there, or whether
+        # this preview was confirmed already: a second confirmation would import the file twice.
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = self.create_confirm_form(request)
+        if request.method != "POST" or not form.is_valid():
+            return super().process_import(request, **kwargs)
+        kept = self.get_tmp_storage_class()(
+            name=form.cleaned_data["import_file_name"], **self.get_tmp_storage_class_kwargs()
+        )
+        if not kept.claim():
+            message = _("This preview was imported already, or is no longer kept: choose the file again.")
+            self.message_user(request, message, messages.WARNING)
+            return redirect("admin:members_organisation_import")
+        try:
+            return super().process_import(request, **kwargs)
+        except BaseException:
+            kept.release()
+            raise
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_current_membership()

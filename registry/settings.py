@@ -147,15 +147,21 @@ CACHES = {
         "LOCATION": "public-pages",
         "OPTIONS": {"MAX_ENTRIES": envint("PAGE_CACHE_ENTRIES", 200)},
     },
+    # Files waiting between an admin import's preview and its confirmation, shared by every app process,
+    # in a table of their own: culling the public pages' entries must not take a file with them.
+    "import_files": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "registry_import_files",
+    },
 }
 
 # Public pages are cached until the data changes (registry/caching.py). PUBLIC_CACHE=0 renders every
 # request afresh: for measuring the pages themselves, as `make bench` does.
 PUBLIC_CACHE = envbool("PUBLIC_CACHE", True)
 
-# The file kept between an import's preview and its confirmation lives in the shared cache, so any
+# The file kept between an import's preview and its confirmation lives in a shared cache, so any
 # app instance can confirm what another previewed.
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.CacheStorage"
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "registry.import_files.ImportFileStorage"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 # Organisation.Meta.permissions: members.import_organisation and members.export_organisation.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"

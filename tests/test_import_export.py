@@ -5,6 +5,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from django.core.cache import cache, caches
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
@@ -312,6 +313,7 @@ def test_export_members_xlsx_opens_with_headers_and_rows(seeded, tmp_path):
 
 
 IMPORT_URL = "/admin/members/organisation/import/"
+PROCESS_URL = "/admin/members/organisation/process_import/"
 
 
 def admin_import(client, name):
@@ -338,6 +340,43 @@ def test_admin_import_previews_a_gbk_file_then_confirms(seeded, admin_client):
     byd = Organisation.objects.get(credit_code=BYD_CODE)
     assert byd.memberships.get().status == "active"
     assert Organisation.objects.filter(name_key="联想集团").count() == 1
+
+
+def confirm_data(preview) -> dict:
+    confirm = preview.context["confirm_form"]
+    return {name: confirm[name].value() for name in confirm.fields}
+
+
+def test_admin_import_confirmed_twice_imports_the_file_once(seeded, admin_client):
+    data = confirm_data(admin_import(admin_client, "members-gbk.csv"))
+    assert admin_client.post(PROCESS_URL, data).status_code == 302
+    after_first = snapshot()
+
+    again = admin_client.post(PROCESS_URL, data, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert again.redirect_chain[-1][0] == IMPORT_URL
+    assert "This preview was imported already, or is no longer kept" in again.content.decode()
+    assert snapshot() == after_first
+
+
+def test_admin_import_whose_file_has_expired_asks_for_it_again(seeded, admin_client):
+    data = confirm_data(admin_import(admin_client, "members-gbk.csv"))
+    before = snapshot()
+    caches["import_files"].clear()  # as 24 hours after the preview
+
+    response = admin_client.post(PROCESS_URL, data, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 200
+    assert "choose the file again" in response.content.decode()
+    assert snapshot() == before
+
+
+def test_admin_import_preview_survives_the_public_pages_cache_being_culled(seeded, admin_client):
+    data = confirm_data(admin_import(admin_client, "members-gbk.csv"))
+    cache.clear()  # the shared cache of public pages and searches, culled when full
+
+    assert admin_client.post(PROCESS_URL, data).status_code == 302
+    assert Organisation.objects.filter(credit_code=BYD_CODE).exists()
 
 
 def test_admin_import_shows_unchanged_rows_as_skipped(seeded, admin_client):
