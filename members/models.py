@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.validators import normalise_credit_code, validate_credit_code
 from registry import names
+from registry.caching import bump_public_version
 from registry.models import ChineseNamed, Sourced
 
 
@@ -294,6 +295,7 @@ class MembershipQuerySet(models.QuerySet):
             organisations = self._organisation_ids() | {getattr(kwargs.get("organisation"), "pk", None)}
             rows = super().update(**kwargs)
             Organisation.objects.filter(pk__in=organisations - {None}).refresh_membership_status()
+            bump_public_version()  # update() sends no signal: the cached public pages would stay as they were
         return rows
 
     update.queryset_only = True

@@ -65,6 +65,14 @@ def test_a_withdrawn_member_leaves_the_cached_pages(client, active_member):
     assert active_member.slug not in client.get(DIRECTORY).content.decode()
 
 
+def test_a_membership_written_by_the_queryset_leaves_the_cached_pages(client, active_member):
+    detail = f"/en/members/{active_member.slug}/"
+    assert client.get(detail).status_code == 200
+    Membership.objects.filter(organisation=active_member).update(status=Membership.Status.SUSPENDED)
+    assert client.get(detail).status_code == 404
+    assert active_member.slug not in client.get(DIRECTORY).content.decode()
+
+
 def test_cached_pages_vary_by_language(client, active_member):
     english = client.get(DIRECTORY).content.decode()
     simplified = client.get("/zh-hans/members/").content.decode()
