@@ -2,8 +2,12 @@
 
 import datetime
 import io
+import threading
+import time
 
+import pytest
 from django.core.management import call_command
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import translation
 
@@ -109,3 +113,35 @@ def test_the_directory_and_the_industry_page_show_a_withdrawal(client, active_me
     assert "0 active members," in client.get(industry_page).content.decode()
     listed = client.get(directory).content.decode()
     assert f'{industry.name_en}</a> <span class="count" title="Active members">0</span>' in listed
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite runs one writer at a time")
+@pytest.mark.django_db(transaction=True)
+def test_two_editors_admitting_members_of_one_industry_at_once_are_both_counted(industry):
+    first, second = (
+        Membership.objects.create(organisation=Organisation.objects.create(name=name, industry=industry))
+        for name in ("甲綠色科技有限公司", "乙新材料有限公司")
+    )
+    first_written, second_waiting = threading.Event(), threading.Event()
+
+    def first_editor():
+        try:
+            with transaction.atomic():
+                # By the queryset: save() would bump the public pages' version first, a row both editors
+                # write, and so make them take turns before counting.
+                Membership.objects.filter(pk=first.pk).update(status=Status.ACTIVE)
+                first_written.set()
+                second_waiting.wait(5)
+                time.sleep(0.5)  # long enough for the second editor to be waiting for the industry's row
+        finally:
+            connection.close()  # this thread's own
+
+    editor = threading.Thread(target=first_editor)
+    editor.start()
+    assert first_written.wait(5)
+    with transaction.atomic():
+        second_waiting.set()
+        Membership.objects.filter(pk=second.pk).update(status=Status.ACTIVE)
+    editor.join()
+
+    assert stored(industry) == 2
