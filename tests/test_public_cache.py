@@ -53,7 +53,7 @@ def test_a_saved_change_shows_up_on_the_cached_pages(client, active_member):
     active_member.name_en = "Lenovo Renamed"
     active_member.save()
     for address in (DIRECTORY, detail, "/open-data/members.json"):
-        assert "Lenovo Renamed" in client.get(address).content.decode(), address
+        assert "Lenovo Renamed" in client.get(address).getvalue().decode(), address
 
 
 def test_a_withdrawn_member_leaves_the_cached_pages(client, active_member):

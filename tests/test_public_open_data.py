@@ -3,6 +3,8 @@ import io
 import json
 import re
 
+import pytest
+
 from governance.models import Position
 from members.models import Membership, Organisation
 
@@ -11,8 +13,9 @@ def read_csv(client):
     response = client.get("/open-data/members.csv")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    assert response.content.startswith(b"\xef\xbb\xbf")
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    content = response.getvalue()
+    assert content.startswith(b"\xef\xbb\xbf")
+    return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
 
 
 def test_open_data_csv_lists_the_public_directory(client, seeded):
@@ -40,7 +43,7 @@ def test_open_data_csv_cells_cannot_start_a_formula(client, industry):
 def test_open_data_json_lists_the_public_directory(client, seeded):
     response = client.get("/open-data/members.json")
     assert response["Content-Type"] == "application/json"
-    data = json.loads(response.content)
+    data = json.loads(response.getvalue())
     assert len(data["members"]) == 16
     huawei = next(row for row in data["members"] if row["name_en"] == "Huawei")
     assert huawei["name_hant"] == "華為"
@@ -53,7 +56,7 @@ def test_open_data_leaves_out_members_who_are_not_active(client, active_member):
         organisation = Organisation.objects.create(name=f"{status}公司", name_en=f"{status} company")
         Membership.objects.create(organisation=organisation, status=status)
     assert [row["slug"] for row in read_csv(client)] == [active_member.slug]
-    members = json.loads(client.get("/open-data/members.json").content)["members"]
+    members = json.loads(client.get("/open-data/members.json").getvalue())["members"]
     assert [row["slug"] for row in members] == [active_member.slug]
 
 
@@ -80,3 +83,16 @@ def test_robots_txt_points_to_the_sitemap_and_keeps_out_of_the_admin(client, db)
     body = response.content.decode()
     assert "Disallow: /admin/" in body
     assert "Sitemap: http://testserver/sitemap.xml" in body
+
+
+@pytest.mark.parametrize("address", ["/open-data/members.csv", "/open-data/members.json"])
+def test_open_data_is_sent_as_it_is_read_and_not_again_until_the_data_changes(client, active_member, address):
+    response = client.get(address)
+    assert response.streaming  # not held whole in memory: at 100,000 members the files are tens of megabytes
+    etag = response["ETag"]
+    assert client.get(address, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    active_member.name_en = "Lenovo Renamed"
+    active_member.save()
+    changed = client.get(address, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert "Lenovo Renamed" in changed.getvalue().decode("utf-8-sig")
