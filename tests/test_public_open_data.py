@@ -7,6 +7,7 @@ import pytest
 
 from governance.models import Position
 from members.models import Membership, Organisation
+from registry.sitemaps import PublicSitemap
 
 
 def read_csv(client):
@@ -60,21 +61,40 @@ def test_open_data_leaves_out_members_who_are_not_active(client, active_member):
     assert [row["slug"] for row in members] == [active_member.slug]
 
 
+def sitemap_locations(client, pattern: str) -> list[str]:
+    """The addresses every sitemap the index lists gives, with the part of each sitemap given by ``pattern``."""
+    index = client.get("/sitemap.xml")
+    assert index.status_code == 200
+    found = []
+    for sitemap in re.findall(r"<loc>http://testserver(/[^<]*)</loc>", index.content.decode()):
+        response = client.get(sitemap.replace("&amp;", "&"))
+        assert response.status_code == 200, sitemap
+        found += re.findall(pattern, response.content.decode())
+    return found
+
+
 def test_sitemap_lists_every_public_page_in_every_language(client, seeded):
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    xml = response.content.decode()
-    locations = set(re.findall(r"<loc>http://testserver(/[^<]*)</loc>", xml))
+    locations = set(sitemap_locations(client, r"<loc>http://testserver(/[^<]*)</loc>"))
     for language in ("zh-hans", "zh-hant", "en"):
         for path in ["/", "/members/", "/governance/", "/members/lenovo-group/", "/members/industries/e-commerce/"]:
             assert f"/{language}{path}" in locations
     ministry = Organisation.objects.get(name="工業和信息化部")
     assert f"/en/members/{ministry.slug}/" not in locations
-    assert 'hreflang="zh-hant" href="http://testserver/zh-hant/members/lenovo-group/"' in xml
+    alternates = sitemap_locations(client, r'hreflang="zh-hant" href="http://testserver(/[^"]*)"')
+    assert "/zh-hant/members/lenovo-group/" in alternates
     chairman = Position.objects.get(name="理事長")
     assert f"/zh-hant/governance/positions/{chairman.pk}/" in locations
     # 3 pages, 7 industries, 16 members and 6 positions, each in three languages.
     assert len(locations) == (3 + 7 + 16 + 6) * 3
+
+
+def test_a_large_sitemap_is_split_into_pages_the_index_lists(client, seeded, monkeypatch):
+    monkeypatch.setattr(PublicSitemap, "limit", 10)
+    members = sitemap_locations(client, r"<loc>http://testserver/\w[\w-]*/members/([\w-]+)/</loc>")
+    slugs = set(Organisation.objects.members().values_list("slug", flat=True))
+    assert len(members) == len(slugs) * 3  # each member once in each language, none on two pages
+    assert set(members) == slugs
+    assert "/sitemap-members.xml?p=5" in client.get("/sitemap.xml").content.decode()  # 48 addresses, 10 a page
 
 
 def test_robots_txt_points_to_the_sitemap_and_keeps_out_of_the_admin(client, db):

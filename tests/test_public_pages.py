@@ -301,6 +301,7 @@ def test_hidden_members_are_absent_from_every_public_page(client, active_member,
         "/open-data/members.csv",
         "/open-data/members.json",
         "/sitemap.xml",
+        "/sitemap-members.xml",
     ]
     for address in pages:
         content = client.get(address).getvalue().decode("utf-8-sig")
@@ -449,7 +450,8 @@ PAGES_FOR_COUNTS = [
     ("members:detail", {"slug": "lenovo-group"}, "", 9),
     ("governance:index", {}, "", 11),
     ("governance:index", {}, "?page=2", 11),
-    ("sitemap", {}, "", 10),
+    ("sitemap", {}, "", 12),
+    ("sitemap-section", {"section": "members"}, "", 10),
     ("open-data-csv", {}, "", 10),
     ("open-data-json", {}, "", 10),
 ]
