@@ -1,10 +1,11 @@
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from governance.models import Position, Term
+from governance.models import Person, Position, Term
 from members.models import Industry, Membership, Organisation, Sector
 from members.quality import loose_key
 from tests.conftest import FOUNDING_DAY
@@ -92,3 +93,28 @@ def test_staff_without_a_role_sees_no_dashboard(client, organisation):
     assert response.status_code == 200
     assert response.context["panels"] is None
     assert "缺少信用代码" not in response.content.decode()
+
+
+def test_dashboard_lists_the_oldest_applications_and_counts_them_all(editor_client, english):
+    for n in range(12):
+        Membership.objects.create(organisation=Organisation.objects.create(name=f"申請機構{n:02d}"), status="applied")
+    data = panels(editor_client)
+    assert [m.organisation.name for m in data["applications"]] == [f"申請機構{n:02d}" for n in range(10)]
+    assert data["applications_count"] == 12
+    assert "Review all 12 applications" in editor_client.get(reverse("admin:index")).content.decode()
+
+
+def test_dashboard_lists_the_first_terms_ending_and_links_to_them_all(editor_client, english, chairman):
+    today = timezone.localdate()
+    for n in range(12):
+        person = Person.objects.create(name=f"張{n:02d}")
+        Term.objects.create(
+            position=chairman, person=person, started_on=FOUNDING_DAY, ended_on=today + datetime.timedelta(days=n + 1)
+        )
+    data = panels(editor_client)
+    assert [term.ended_on for term in data["terms_ending"]] == [
+        today + datetime.timedelta(days=n + 1) for n in range(10)
+    ]
+    content = editor_client.get(reverse("admin:index")).content.decode()
+    link = re.search(r'<a href="([^"]*)">All 12 terms</a>', content).group(1).replace("&amp;", "&")
+    assert editor_client.get(link).context["cl"].result_count == 12
