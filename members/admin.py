@@ -326,9 +326,18 @@ class MembershipAdmin(HistoryAdmin):
     list_display = ["organisation", "status", "tier", "since", "until", "is_founding"]
     list_select_related = ["organisation"]
     list_filter = ["status", "tier", "is_founding", ("organisation__industry__sector", VersionedRelatedFilter)]
-    search_fields = ["organisation__name", "organisation__name_hans", "organisation__name_hant"]
+    search_fields = ["organisation__name"]
+    search_help_text = OrganisationAdmin.search_help_text
+    paginator = IdsFirstPaginator
+    show_full_result_count = False  # A second count of every membership, on every page.
     autocomplete_fields = ["organisation"]
     actions = LIFECYCLE_ACTIONS
+
+    def get_search_results(self, request, queryset, search_term):
+        # The organisation list's search: either script, English and short names, pinyin, initials, codes.
+        if not search_term:
+            return queryset, False
+        return queryset.filter(organisation__in=Organisation.objects.search(search_term).values("pk")), False
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:

@@ -128,6 +128,14 @@ def test_organisation_search(editor_client, active_member, huawei, sinopec, quer
     assert names_listed(editor_client.get(CHANGELIST, {"q": query})) == expected
 
 
+@pytest.mark.parametrize(("query", "expected"), [("lianxiang", ["聯想集團"]), ("联想", ["聯想集團"]), ("華為", [])])
+def test_membership_search_finds_organisations_as_the_organisation_list_does(
+    editor_client, active_member, query, expected
+):
+    response = editor_client.get(reverse("admin:members_membership_changelist"), {"q": query})
+    assert [membership.organisation.name for membership in response.context["cl"].result_list] == expected
+
+
 def test_organisation_autocomplete_finds_pinyin(editor_client, active_member):
     response = editor_client.get(
         reverse("admin:autocomplete"),
