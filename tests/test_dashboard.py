@@ -104,12 +104,13 @@ def test_dashboard_lists_the_oldest_applications_and_counts_them_all(editor_clie
     assert "Review all 12 applications" in editor_client.get(reverse("admin:index")).content.decode()
 
 
-def test_dashboard_lists_the_first_terms_ending_and_links_to_them_all(editor_client, english, chairman):
+def test_dashboard_lists_the_first_terms_ending_and_links_to_them_all(editor_client, english, council):
     today = timezone.localdate()
+    members = Position.objects.create(body=council, name="理事", rank=9, seats=20)
     for n in range(12):
         person = Person.objects.create(name=f"張{n:02d}")
         Term.objects.create(
-            position=chairman, person=person, started_on=FOUNDING_DAY, ended_on=today + datetime.timedelta(days=n + 1)
+            position=members, person=person, started_on=FOUNDING_DAY, ended_on=today + datetime.timedelta(days=n + 1)
         )
     data = panels(editor_client)
     assert [term.ended_on for term in data["terms_ending"]] == [
