@@ -16,6 +16,7 @@ from governance import services
 from governance.models import Body, Person, Position, Term
 from members.models import Organisation
 from registry.admin import SOURCE_FIELDSET, HistoryAdmin, KeepHistoryMixin
+from registry.pagination import IdsFirstPaginator
 
 
 class PositionInline(admin.TabularInline):
@@ -109,6 +110,8 @@ class TermAdmin(HistoryAdmin):
     search_fields = ["person__name", "person__name_hans", "person__name_hant", "organisation__name", "title"]
     autocomplete_fields = ["position", "person", "organisation", "affiliation"]
     date_hierarchy = "started_on"
+    paginator = IdsFirstPaginator
+    show_full_result_count = False  # A second count of every term, on every page.
     actions = ["succeed"]
 
     def has_delete_permission(self, request, obj=None):
