@@ -342,6 +342,7 @@ _validate_url = URLValidator()
 _MAX_LENGTHS = {c.key: Organisation._meta.get_field(c.key).max_length for c in COLUMNS if c.key in ORGANISATION_FIELDS}
 # Cells whose values repeat down a file (industry, choices, dates) are read once per distinct text.
 _MEMOISED = {"industry", "joined_on", *CHOICE_KEYS}
+_UNREAD = object()
 
 
 class RowParser:
@@ -350,26 +351,40 @@ class RowParser:
     def __init__(self, industries: IndustryResolver):
         self.industries = industries
         self.memo = {}
+        # The same, by the cell as read (None for an empty one), which spares a repeated cell even cell_text().
+        self.read = {}
 
     def parse(self, cells: list, row: int, positions: dict, headers: dict, problems: list[Problem]) -> dict:
         """``positions`` maps column keys to indexes in ``cells``, ``headers`` to the headers as written."""
         values = {}
         width = len(cells)
-        memo = self.memo
+        memo, read = self.memo, self.read
         for key, index in positions.items():
             raw = cells[index] if index < width else None
+            # Only text cells: an XLSX True and 1 would be one key.
+            memoised = key in _MEMOISED and type(raw) is str
+            if memoised:
+                value = read.get((key, raw), _UNREAD)
+                if value is not _UNREAD:
+                    if value is not None:
+                        values[key] = value
+                    continue
             text = cell_text(raw)
             if text[:1] == "'":
                 text = _unneutralise(text)
             if text == "":
                 if key == "name":
                     problems.append(Problem(row, headers[key], _("This column is required and the cell is empty.")))
+                elif memoised:
+                    read[key, raw] = None
                 continue
             try:
                 if key in _MEMOISED:
                     if (key, text) not in memo:
                         memo[key, text] = self.value(key, raw, text)
                     values[key] = memo[key, text]
+                    if memoised:
+                        read[key, raw] = values[key]
                 else:
                     values[key] = self.value(key, raw, text)
             except ValidationError as error:
