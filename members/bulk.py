@@ -137,11 +137,18 @@ def _history_from_table(model, ids: list[int], history_type: str, now, user, rea
         else:
             selects.append("%s")
             params.append(values.get(field.attname))
+    low, high = min(ids), max(ids)
+    if high - low + 1 == len(ids) == len(set(ids)):
+        # Every id in between, as new rows drawn from the sequence usually are: a range scan of the
+        # primary key reads 100,000 rows in half the time of looking their ids up one by one.
+        where, id_params = "t.id BETWEEN %s AND %s", [low, high]
+    else:
+        # As an array literal: psycopg adapting 100,000 ints one by one took a third of a second.
+        where, id_params = "t.id = ANY(%s::bigint[])", ["{" + ",".join(map(str, ids)) + "}"]
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(columns)}) "
             f"SELECT {', '.join(selects)} FROM {quote(model._meta.db_table)} t "
-            "WHERE t.id = ANY(%s::bigint[]) ORDER BY t.id",
-            # As an array literal: psycopg adapting 100,000 ints one by one took a third of a second.
-            [*params, "{" + ",".join(map(str, ids)) + "}"],
+            f"WHERE {where} ORDER BY t.id",
+            [*params, *id_params],
         )
