@@ -777,14 +777,30 @@ def write_plans(plans: list[RowPlan], *, user=None, progress=None) -> None:
     if creates:
         # Read before the rows are streamed: no other query can run on the connection during COPY.
         slugs = set(Organisation.objects.values_list("slug", flat=True).iterator(chunk_size=10000))
-        rows = _new_organisations(creates, slugs, progress)
-        # In pinyin order: that of most of the organisation's indexes (slug follows pinyin too).
-        ids = bulk.create(Organisation, rows, count=len(creates), copy_order="pinyin", **history)
-        for plan, pk in zip(creates, ids, strict=True):
-            plan.organisation_id = pk
         members = [plan for plan in creates if plan.membership]
-        rows = ({"organisation_id": plan.organisation_id, **plan.membership} for plan in members)
-        bulk.create(Membership, rows, count=len(members), **history)
+        if bulk.uses_copy():
+            # Memberships first (their key to the organisation is checked at commit), so that the
+            # organisations' rows are made and sorted while the server copies the memberships' history.
+            ids = bulk.next_ids(Organisation, len(creates))
+            for plan, pk in zip(creates, ids, strict=True):
+                plan.organisation_id = pk
+            rows = ({"organisation_id": plan.organisation_id, **plan.membership} for plan in members)
+            organisations = []
+
+            def prepare_organisations():
+                # In pinyin order: that of most of the organisation's indexes (slug follows pinyin too).
+                new = _new_organisations(creates, slugs, progress)
+                organisations.append(bulk.prepare(Organisation, new, ids=ids, copy_order="pinyin"))
+
+            bulk.create(Membership, rows, count=len(members), meanwhile=prepare_organisations, **history)
+            bulk.create(Organisation, organisations[0], count=len(creates), **history)
+        else:
+            rows = _new_organisations(creates, slugs, progress)
+            ids = bulk.create(Organisation, rows, count=len(creates), **history)
+            for plan, pk in zip(creates, ids, strict=True):
+                plan.organisation_id = pk
+            rows = ({"organisation_id": plan.organisation_id, **plan.membership} for plan in members)
+            bulk.create(Membership, rows, count=len(members), **history)
     done = len(creates)
     now = timezone.now()
     for batch in _batched(updates, BATCH_SIZE):
