@@ -450,7 +450,7 @@ def plan_import(
     """Read and check every row against the database, writing nothing; collect every problem.
 
     With ``names_ahead``, each new organisation's name is handed to it to derive while the rest of the
-    file is checked.
+    file is checked (and written, until write_plans needs the names).
     """
     result = ImportResult()
     problems = result.problems
@@ -565,10 +565,6 @@ def plan_import(
 
     if result.errors:
         return result
-    if names_ahead is not None:
-        new = (plan for plan in plans if plan.organisation_id is None)
-        for plan, derived in zip(new, names_ahead.results(), strict=True):
-            plan.names = derived
     _compare_with_database(plans, problems, headers)
     for plan in plans:
         if plan.action == "create":
@@ -732,6 +728,14 @@ def _cyclic_gc_paused() -> Iterator[None]:
 def _check_and_write(data, filename, encoding, dry_run, user, progress) -> ImportResult:
     names_ahead = NamesAhead() if not dry_run and NamesAhead.worth_it(len(data)) else None
     try:
+        return _check_and_write_deriving(data, filename, encoding, dry_run, user, progress, names_ahead)
+    finally:
+        if names_ahead is not None:
+            names_ahead.close()
+
+
+def _check_and_write_deriving(data, filename, encoding, dry_run, user, progress, names_ahead) -> ImportResult:
+    try:
         rows = read_rows(data, filename=filename, encoding=encoding)
         result = plan_import(rows, progress=progress, names_ahead=names_ahead)
     except (UnicodeDecodeError, LookupError) as error:
@@ -754,14 +758,11 @@ def _check_and_write(data, filename, encoding, dry_run, user, progress) -> Impor
         result = ImportResult()
         result.problems.append(Problem(None, "", _("The file cannot be read: %(error)s") % {"error": error}))
         return result
-    finally:
-        if names_ahead is not None:
-            names_ahead.close()
     if result.errors or dry_run:
         return result
     try:
         with transaction.atomic():
-            write_plans(result.rows, user=user, progress=progress)
+            write_plans(result.rows, user=user, progress=progress, names_ahead=names_ahead)
             # Bulk writes send no save signals: tell the public pages' cache the data changed.
             bump_public_version()
     except IntegrityError as error:
@@ -770,7 +771,7 @@ def _check_and_write(data, filename, encoding, dry_run, user, progress) -> Impor
     return result
 
 
-def write_plans(plans: list[RowPlan], *, user=None, progress=None) -> None:
+def write_plans(plans: list[RowPlan], *, user=None, progress=None, names_ahead: "NamesAhead | None" = None) -> None:
     history = {"user": user, "reason": "import"}
     creates = [p for p in plans if p.action == "create"]
     updates = [p for p in plans if p.action == "update"]
@@ -788,6 +789,8 @@ def write_plans(plans: list[RowPlan], *, user=None, progress=None) -> None:
             organisations = []
 
             def prepare_organisations():
+                if names_ahead is not None:
+                    names_ahead.assign(creates)
                 # In pinyin order: that of most of the organisation's indexes (slug follows pinyin too).
                 new = _new_organisations(creates, slugs, progress)
                 organisations.append(bulk.prepare(Organisation, new, ids=ids, copy_order="pinyin"))
@@ -795,6 +798,8 @@ def write_plans(plans: list[RowPlan], *, user=None, progress=None) -> None:
             bulk.create(Membership, rows, count=len(members), meanwhile=prepare_organisations, **history)
             bulk.create(Organisation, organisations[0], count=len(creates), **history)
         else:
+            if names_ahead is not None:
+                names_ahead.assign(creates)
             rows = _new_organisations(creates, slugs, progress)
             ids = bulk.create(Organisation, rows, count=len(creates), **history)
             for plan, pk in zip(creates, ids, strict=True):
@@ -902,6 +907,12 @@ class NamesAhead:
         self._send()
         for future in self.futures:
             yield from future.result()
+
+    def assign(self, plans: list[RowPlan]) -> None:
+        """Give the new organisations' plans (in the order their names were added) their names' forms; stop."""
+        for plan, derived in zip(plans, self.results(), strict=True):
+            plan.names = derived
+        self.close()
 
     def close(self) -> None:
         self.pool.shutdown(cancel_futures=True)
