@@ -342,6 +342,7 @@ _validate_url = URLValidator()
 _MAX_LENGTHS = {c.key: Organisation._meta.get_field(c.key).max_length for c in COLUMNS if c.key in ORGANISATION_FIELDS}
 # Cells whose values repeat down a file (industry, choices, dates) are read once per distinct text.
 _MEMOISED = {"industry", "joined_on", *CHOICE_KEYS}
+_UNREAD = object()
 
 
 class RowParser:
@@ -350,26 +351,40 @@ class RowParser:
     def __init__(self, industries: IndustryResolver):
         self.industries = industries
         self.memo = {}
+        # The same, by the cell as read (None for an empty one), which spares a repeated cell even cell_text().
+        self.read = {}
 
     def parse(self, cells: list, row: int, positions: dict, headers: dict, problems: list[Problem]) -> dict:
         """``positions`` maps column keys to indexes in ``cells``, ``headers`` to the headers as written."""
         values = {}
         width = len(cells)
-        memo = self.memo
+        memo, read = self.memo, self.read
         for key, index in positions.items():
             raw = cells[index] if index < width else None
+            # Only text cells: an XLSX True and 1 would be one key.
+            memoised = key in _MEMOISED and type(raw) is str
+            if memoised:
+                value = read.get((key, raw), _UNREAD)
+                if value is not _UNREAD:
+                    if value is not None:
+                        values[key] = value
+                    continue
             text = cell_text(raw)
             if text[:1] == "'":
                 text = _unneutralise(text)
             if text == "":
                 if key == "name":
                     problems.append(Problem(row, headers[key], _("This column is required and the cell is empty.")))
+                elif memoised:
+                    read[key, raw] = None
                 continue
             try:
                 if key in _MEMOISED:
                     if (key, text) not in memo:
                         memo[key, text] = self.value(key, raw, text)
                     values[key] = memo[key, text]
+                    if memoised:
+                        read[key, raw] = values[key]
                 else:
                     values[key] = self.value(key, raw, text)
             except ValidationError as error:
@@ -435,7 +450,7 @@ def plan_import(
     """Read and check every row against the database, writing nothing; collect every problem.
 
     With ``names_ahead``, each new organisation's name is handed to it to derive while the rest of the
-    file is checked.
+    file is checked (and written, until write_plans needs the names).
     """
     result = ImportResult()
     problems = result.problems
@@ -550,10 +565,6 @@ def plan_import(
 
     if result.errors:
         return result
-    if names_ahead is not None:
-        new = (plan for plan in plans if plan.organisation_id is None)
-        for plan, derived in zip(new, names_ahead.results(), strict=True):
-            plan.names = derived
     _compare_with_database(plans, problems, headers)
     for plan in plans:
         if plan.action == "create":
@@ -717,6 +728,14 @@ def _cyclic_gc_paused() -> Iterator[None]:
 def _check_and_write(data, filename, encoding, dry_run, user, progress) -> ImportResult:
     names_ahead = NamesAhead() if not dry_run and NamesAhead.worth_it(len(data)) else None
     try:
+        return _check_and_write_deriving(data, filename, encoding, dry_run, user, progress, names_ahead)
+    finally:
+        if names_ahead is not None:
+            names_ahead.close()
+
+
+def _check_and_write_deriving(data, filename, encoding, dry_run, user, progress, names_ahead) -> ImportResult:
+    try:
         rows = read_rows(data, filename=filename, encoding=encoding)
         result = plan_import(rows, progress=progress, names_ahead=names_ahead)
     except (UnicodeDecodeError, LookupError) as error:
@@ -739,14 +758,11 @@ def _check_and_write(data, filename, encoding, dry_run, user, progress) -> Impor
         result = ImportResult()
         result.problems.append(Problem(None, "", _("The file cannot be read: %(error)s") % {"error": error}))
         return result
-    finally:
-        if names_ahead is not None:
-            names_ahead.close()
     if result.errors or dry_run:
         return result
     try:
         with transaction.atomic():
-            write_plans(result.rows, user=user, progress=progress)
+            write_plans(result.rows, user=user, progress=progress, names_ahead=names_ahead)
             # Bulk writes send no save signals: tell the public pages' cache the data changed.
             bump_public_version()
     except IntegrityError as error:
@@ -755,21 +771,41 @@ def _check_and_write(data, filename, encoding, dry_run, user, progress) -> Impor
     return result
 
 
-def write_plans(plans: list[RowPlan], *, user=None, progress=None) -> None:
+def write_plans(plans: list[RowPlan], *, user=None, progress=None, names_ahead: "NamesAhead | None" = None) -> None:
     history = {"user": user, "reason": "import"}
     creates = [p for p in plans if p.action == "create"]
     updates = [p for p in plans if p.action == "update"]
     if creates:
         # Read before the rows are streamed: no other query can run on the connection during COPY.
         slugs = set(Organisation.objects.values_list("slug", flat=True).iterator(chunk_size=10000))
-        rows = _new_organisations(creates, slugs, progress)
-        # In pinyin order: that of most of the organisation's indexes (slug follows pinyin too).
-        ids = bulk.create(Organisation, rows, count=len(creates), copy_order="pinyin", **history)
-        for plan, pk in zip(creates, ids, strict=True):
-            plan.organisation_id = pk
         members = [plan for plan in creates if plan.membership]
-        rows = ({"organisation_id": plan.organisation_id, **plan.membership} for plan in members)
-        bulk.create(Membership, rows, count=len(members), **history)
+        if bulk.uses_copy():
+            # Memberships first (their key to the organisation is checked at commit), so that the
+            # organisations' rows are made and sorted while the server copies the memberships' history.
+            ids = bulk.next_ids(Organisation, len(creates))
+            for plan, pk in zip(creates, ids, strict=True):
+                plan.organisation_id = pk
+            rows = ({"organisation_id": plan.organisation_id, **plan.membership} for plan in members)
+            organisations = []
+
+            def prepare_organisations():
+                if names_ahead is not None:
+                    names_ahead.assign(creates)
+                # In pinyin order: that of most of the organisation's indexes (slug follows pinyin too).
+                new = _new_organisations(creates, slugs, progress)
+                organisations.append(bulk.prepare(Organisation, new, ids=ids, copy_order="pinyin"))
+
+            bulk.create(Membership, rows, count=len(members), meanwhile=prepare_organisations, **history)
+            bulk.create(Organisation, organisations[0], count=len(creates), **history)
+        else:
+            if names_ahead is not None:
+                names_ahead.assign(creates)
+            rows = _new_organisations(creates, slugs, progress)
+            ids = bulk.create(Organisation, rows, count=len(creates), **history)
+            for plan, pk in zip(creates, ids, strict=True):
+                plan.organisation_id = pk
+            rows = ({"organisation_id": plan.organisation_id, **plan.membership} for plan in members)
+            bulk.create(Membership, rows, count=len(members), **history)
     done = len(creates)
     now = timezone.now()
     for batch in _batched(updates, BATCH_SIZE):
@@ -873,6 +909,12 @@ class NamesAhead:
         self._send()
         for future in self.futures:
             yield from future.result()
+
+    def assign(self, plans: list[RowPlan]) -> None:
+        """Give the new organisations' plans (in the order their names were added) their names' forms; stop."""
+        for plan, derived in zip(plans, self.results(), strict=True):
+            plan.names = derived
+        self.close()
 
     def close(self) -> None:
         self.pool.shutdown(cancel_futures=True)

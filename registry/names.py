@@ -24,11 +24,13 @@ def _converter(config: str) -> opencc.OpenCC:
 @cache
 def _pypinyin() -> SimpleNamespace:
     from pypinyin import lazy_pinyin
-    from pypinyin.constants import RE_HANS
+    from pypinyin.constants import PHRASES_DICT, RE_HANS
     from pypinyin.seg import mmseg
     from pypinyin.seg.simpleseg import simple_seg
 
-    return SimpleNamespace(lazy_pinyin=lazy_pinyin, RE_HANS=RE_HANS, mmseg=mmseg, simple_seg=simple_seg)
+    return SimpleNamespace(
+        lazy_pinyin=lazy_pinyin, RE_HANS=RE_HANS, mmseg=mmseg, simple_seg=simple_seg, phrases=PHRASES_DICT
+    )
 
 
 def clean_text(text: str) -> str:
@@ -93,7 +95,14 @@ def _han_syllables(run: str) -> tuple[str, ...]:
     mmseg = _pypinyin().mmseg
     if run in mmseg.p_set:
         return tuple(s for word in mmseg.seg.cut(run) for s in _word_syllables(word))
-    word = next(mmseg.seg.cut(run))
+    # The segmenter's first word, as next(mmseg.seg.cut(run)) finds it but without its generator: the
+    # longest phrase among the starts of the run that begin a phrase, else the first character.
+    prefixes, phrases = mmseg.p_set._set, _pypinyin().phrases
+    word, end = run[0], 1
+    while (start := run[:end]) in prefixes:
+        if start in phrases:
+            word = start
+        end += 1
     rest = run[len(word) :]
     return _word_syllables(word) + (_han_syllables(rest) if rest else ())
 

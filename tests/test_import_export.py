@@ -9,6 +9,7 @@ from django.core.cache import cache, caches
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
+from members import bulk
 from members.models import Membership, Organisation
 from members.transfer import NamesAhead, detect_encoding, import_members
 
@@ -100,6 +101,18 @@ def test_import_members_records_history(seeded):
     assert byd.memberships.get().history.count() == 1
     lenovo = Organisation.objects.get(name_key="联想集团")
     assert lenovo.history.first().history_type == "~"
+
+
+def test_bulk_update_records_history_only_for_the_rows_it_writes(seeded):
+    first, middle, last = Organisation.objects.order_by("pk")[:3]
+    before = middle.history.count()
+
+    bulk.update(Organisation, [{"id": first.pk, "city": "深圳"}, {"id": last.pk, "city": "深圳"}], reason="import")
+
+    assert middle.history.count() == before
+    for organisation in (first, last):
+        record = organisation.history.first()
+        assert (record.history_type, record.city, record.history_change_reason) == ("~", "深圳", "import")
 
 
 def test_import_members_dry_run_writes_nothing(seeded):
