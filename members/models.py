@@ -1,6 +1,8 @@
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -29,9 +31,30 @@ class Sector(ChineseNamed, Sourced):
         constraints = [models.UniqueConstraint(fields=["name_key"], name="members_sector_name_unique")]
 
 
+# Set while writes of many members one at a time leave the counting to the end (member_counts_deferred).
+_counting_deferred: ContextVar[bool] = ContextVar("member_counts_deferred", default=False)
+
+
+@contextmanager
+def member_counts_deferred() -> Iterator[None]:
+    """Count every industry's members once, when the block ends, rather than after each write inside it.
+
+    For imports: each count reads an industry's members, and an import writes thousands of them.
+    Nothing is counted if the block fails (its transaction is rolled back).
+    """
+    token = _counting_deferred.set(True)
+    try:
+        yield
+    finally:
+        _counting_deferred.reset(token)
+    Industry.objects.count_members()
+
+
 class IndustryQuerySet(models.QuerySet):
     def count_members(self) -> int:
         """Store each industry's count of active members again, after its members or their statuses changed."""
+        if _counting_deferred.get():
+            return 0
         # Locked first, in one order: the count below then starts after any other writer's count of the
         # same industry has committed, so two editors saving members of one industry cannot lose one.
         active = (
@@ -92,17 +115,15 @@ class OrganisationQuerySet(models.QuerySet):
         """Organisations with an active membership: the public directory."""
         return self.filter(membership_status=MembershipStatus.ACTIVE)
 
-    def refresh_membership_status(self, *, count_members: bool = True) -> int:
+    def refresh_membership_status(self) -> int:
         """Store each organisation's current membership status again, after its memberships were written.
 
-        Their industries' member counts follow, unless the caller counts them itself once it is done
-        (an import writing in batches).
+        Their industries' member counts follow.
         """
         current = Membership.objects.filter(organisation=OuterRef("pk")).current_first().values("status")[:1]
         with transaction.atomic(using=self.db):
             rows = self.update(membership_status=Coalesce(Subquery(current), Value("")))
-            if count_members:
-                Industry.objects.filter(pk__in=self.values("industry")).count_members()
+            Industry.objects.filter(pk__in=self.values("industry")).count_members()
         return rows
 
     def search(self, query: str):

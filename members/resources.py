@@ -12,7 +12,7 @@ from import_export import fields, resources, widgets
 from import_export.formats import base_formats
 
 from members import transfer
-from members.models import Industry, Membership, Organisation, Sector
+from members.models import Industry, Membership, Organisation, Sector, member_counts_deferred
 from members.validators import normalise_credit_code
 from registry import names
 
@@ -116,6 +116,11 @@ class OrganisationResource(RegistryResource):
         model = Organisation
         fields = [c.key for c in transfer.COLUMNS]
         import_id_fields = []
+
+    def import_data_inner(self, *args, **kwargs):
+        # Inside import_data's transaction: the counts are rolled back with a preview, kept with an import.
+        with member_counts_deferred():
+            return super().import_data_inner(*args, **kwargs)
 
     def before_import(self, dataset, **kwargs):
         """Accept the Chinese labels in either script as headers; refuse a file without name or industry."""

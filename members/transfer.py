@@ -36,7 +36,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from members import bulk
-from members.models import Industry, Membership, Organisation, unique_slug
+from members.models import Industry, Membership, Organisation, member_counts_deferred, unique_slug
 from members.validators import normalise_credit_code, validate_credit_code
 from registry import names
 from registry.caching import bump_public_version
@@ -772,6 +772,11 @@ def _check_and_write_deriving(data, filename, encoding, dry_run, user, progress,
 
 
 def write_plans(plans: list[RowPlan], *, user=None, progress=None, names_ahead: "NamesAhead | None" = None) -> None:
+    with member_counts_deferred():
+        _write_plans(plans, user=user, progress=progress, names_ahead=names_ahead)
+
+
+def _write_plans(plans: list[RowPlan], *, user, progress, names_ahead: "NamesAhead | None") -> None:
     history = {"user": user, "reason": "import"}
     creates = [p for p in plans if p.action == "create"]
     updates = [p for p in plans if p.action == "update"]
@@ -831,12 +836,10 @@ def write_plans(plans: list[RowPlan], *, user=None, progress=None, names_ahead: 
         ]
         bulk.create(Membership, new, count=len(new), **history)
         moved = [p.organisation_id for p in batch if "status" in p.membership]
-        Organisation.objects.filter(pk__in=moved).refresh_membership_status(count_members=False)
+        Organisation.objects.filter(pk__in=moved).refresh_membership_status()
         done += len(batch)
         if progress:
             progress("written", done)
-    # Once, not per batch: new members, and members moved to another industry or status.
-    Industry.objects.count_members()
 
 
 def _new_organisations(plans: list[RowPlan], slugs: set, progress) -> Iterator[dict]:

@@ -8,12 +8,14 @@ import time
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
 from members.models import Industry, Membership, Organisation
 from members.services import membership_approve, membership_reinstate, membership_suspend, membership_withdraw
 from members.transfer import import_members
+from tests.test_import_export import DATA, IMPORT_URL, PROCESS_URL, confirm_data
 
 DAY = datetime.date(2024, 3, 1)
 Status = Membership.Status
@@ -145,3 +147,21 @@ def test_two_editors_admitting_members_of_one_industry_at_once_are_both_counted(
     editor.join()
 
     assert stored(industry) == 2
+
+
+def test_an_admin_import_counts_its_members_once_confirmed_and_a_preview_counts_nothing(seeded, admin_client):
+    before = every_stored()
+    with (DATA / "members-utf8.csv").open("rb") as f:
+        preview = admin_client.post(IMPORT_URL, {"resource": 0, "format": 0, "import_file": f})
+    assert every_stored() == before
+    assert admin_client.post(PROCESS_URL, confirm_data(preview)).status_code == 302
+    assert every_stored() == counted() != before
+
+
+def test_an_import_counts_the_industries_once_however_many_rows_it_writes(seeded, admin_client):
+    with (DATA / "members-utf8.csv").open("rb") as f:
+        preview = admin_client.post(IMPORT_URL, {"resource": 0, "format": 0, "import_file": f})
+    with CaptureQueriesContext(connection) as queries:
+        admin_client.post(PROCESS_URL, confirm_data(preview))
+    counts = [q["sql"] for q in queries if q["sql"].startswith("UPDATE") and "member_count" in q["sql"]]
+    assert len(counts) == 1

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from governance.models import Body, Person, Position, Term
-from members.models import Industry, Membership, Organisation
+from members.models import Industry, Membership, Organisation, member_counts_deferred
 from members.validators import CREDIT_CODE_CHARACTERS, credit_code_check_character
 from registry import names
 from registry.caching import bump_public_version
@@ -151,10 +151,10 @@ class Command(BaseCommand):
             )
         Membership.objects.bulk_create(rows, batch_size=BATCH)
         # bulk_create skips Membership.save(), which stores each organisation's status.
-        for batch in range(0, len(organisations), BATCH):
-            ids = [organisation.pk for organisation in organisations[batch : batch + BATCH]]
-            Organisation.objects.filter(pk__in=ids).refresh_membership_status(count_members=False)
-        Industry.objects.count_members()
+        with member_counts_deferred():
+            for batch in range(0, len(organisations), BATCH):
+                ids = [organisation.pk for organisation in organisations[batch : batch + BATCH]]
+                Organisation.objects.filter(pk__in=ids).refresh_membership_status()
 
     def governance(self, rng, people_count, term_count, organisations):
         body, _ = Body.objects.get_or_create(
