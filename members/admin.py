@@ -1,3 +1,6 @@
+import itertools
+import zipfile
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -12,7 +15,7 @@ from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
 from import_export.forms import ImportForm
 
-from members import quality, services
+from members import quality, services, transfer
 from members.models import Industry, Membership, Organisation, Sector
 from members.resources import FORMATS, OrganisationResource
 from registry.admin import SOURCE_FIELDSET, HistoryAdmin, KeepHistoryMixin, VersionedRelatedFilter
@@ -209,7 +212,7 @@ class MembershipInline(admin.TabularInline):
 
 
 class LimitedImportForm(ImportForm):
-    """The admin's import form, refusing a file over settings.IMPORT_MAX_UPLOAD_SIZE before reading it."""
+    """The admin's import form: refuses a file over IMPORT_MAX_UPLOAD_SIZE or IMPORT_MAX_ROWS (settings)."""
 
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
@@ -222,7 +225,31 @@ class LimitedImportForm(ImportForm):
                 )
                 % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
             )
+        rows = self._count_rows(upload)
+        if rows > settings.IMPORT_MAX_ROWS:
+            raise ValidationError(
+                _(
+                    "This file has %(rows)d rows; the admin imports at most %(limit)d at a time, checking "
+                    "and saving each one by one. Split it, or import it with manage.py import_members, "
+                    "which takes 100,000 rows in seconds."
+                )
+                % {"rows": rows, "limit": settings.IMPORT_MAX_ROWS}
+            )
         return upload
+
+    @staticmethod
+    def _count_rows(upload) -> int:
+        """Rows below the header, blank ones left out; 0 for a file the import will say it cannot read."""
+        data = upload.read()
+        upload.seek(0)
+        try:
+            return sum(
+                1
+                for cells in itertools.islice(transfer.read_rows(data, filename=upload.name), 1, None)
+                if not transfer.is_blank(cells)
+            )
+        except (ValueError, KeyError, OSError, zipfile.BadZipFile):  # FileProblem and UnicodeError among them
+            return 0
 
 
 @admin.register(Organisation)

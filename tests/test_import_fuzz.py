@@ -102,3 +102,31 @@ def test_admin_import_refuses_an_oversize_file_with_a_message(seeded, admin_clie
     assert "the admin imports files of at most 1.0\xa0MB" in response.content.decode()
     assert "manage.py import_members" in response.content.decode()
     assert Organisation.objects.count() == before
+
+
+def test_admin_import_refuses_a_file_of_more_rows_than_it_checks_in_time(seeded, admin_client, settings):
+    settings.IMPORT_MAX_ROWS = 3
+    rows = "".join(f"超多行測試{n}有限公司,電子信息\n" for n in range(4))
+    upload = SimpleUploadedFile("rows.csv", ("name,industry\n" + rows + "\n,\n").encode(), "text/csv")
+    before = Organisation.objects.count()
+
+    with translation.override("en"):
+        response = admin_client.post(
+            "/admin/members/organisation/import/",
+            {"resource": 0, "format": 0, "import_file": upload},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+
+    assert "This file has 4 rows; the admin imports at most 3 at a time" in response.content.decode()
+    assert "manage.py import_members" in response.content.decode()
+    assert Organisation.objects.count() == before
+
+
+def test_admin_import_takes_a_file_of_as_many_rows_as_it_checks_in_time(seeded, admin_client, settings):
+    settings.IMPORT_MAX_ROWS = 3
+    rows = "".join(f"超多行測試{n}有限公司,電子信息\n" for n in range(3))
+    upload = SimpleUploadedFile("rows.csv", ("name,industry\n" + rows).encode(), "text/csv")
+    response = admin_client.post(
+        "/admin/members/organisation/import/", {"resource": 0, "format": 0, "import_file": upload}
+    )
+    assert [row.import_type for row in response.context["result"].rows] == ["new", "new", "new"]
