@@ -1,6 +1,7 @@
 """The sitemap: an index of one sitemap per kind of public page, each page in every language with its translations."""
 
 from collections.abc import Sequence
+from functools import cached_property
 
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import Paginator
@@ -22,8 +23,13 @@ class LanguagePairs(Sequence):
         self.items = items
         self.languages = languages
 
-    def __len__(self) -> int:
+    @cached_property
+    def _length(self) -> int:
+        # Counted once: the paginator asks for the length, and so does every slice it takes.
         return self.items.count() * len(self.languages)
+
+    def __len__(self) -> int:
+        return self._length
 
     def __getitem__(self, index):
         if not isinstance(index, slice):
