@@ -2,12 +2,13 @@
 
 import datetime
 
-from django.db.models import Count, Sum
+from django.db.models import Count
 from django.utils import timezone
 
 from governance.models import Position, Term
 from members import quality
-from members.models import Industry, Membership, Organisation, Sector
+from members.models import Membership, Organisation
+from members.views import sector_groups
 from registry.caching import versioned
 
 TERMS_ENDING_WITHIN = datetime.timedelta(days=90)
@@ -22,23 +23,22 @@ def dashboard(today: datetime.date | None = None) -> dict:
 
 
 def _panels(today: datetime.date) -> dict:
-    # From the counts the industries store, rather than counting every member again.
-    per_sector = dict(Industry.objects.order_by().values_list("sector").annotate(n=Sum("member_count")))
-    per_sector[None] = per_sector.get(None, 0) + Organisation.objects.members().filter(industry=None).count()
-    sectors = [(sector, per_sector.get(sector.pk, 0)) for sector in Sector.objects.all()]
+    # The directory's groups, counted from what the industries store.
+    groups = sector_groups()
+    sectors = [(group.sector, group.member_count) for group in groups if group.sector is not None]
+    without_sector = sum(group.member_count for group in groups if group.sector is None)
+    without_sector += Organisation.objects.members().filter(industry=None).count()
     statuses = dict(Membership.objects.values_list("status").annotate(n=Count("pk")))
-    duplicates = quality.likely_duplicates()
-    problems = {"duplicate_name": sum(len(group) for group in duplicates)}
-    for problem, _label in quality.PROBLEMS:
-        if problem not in problems:
-            ids = quality.problem_ids(problem)
-            problems[problem] = len(ids) if isinstance(ids, list) else ids.count()
+    problems = {
+        problem: len(ids) if isinstance(ids, list) else ids.count()
+        for problem, ids in ((problem, quality.problem_ids(problem)) for problem, _label in quality.PROBLEMS)
+    }
     applications = Membership.objects.filter(status=Membership.Status.APPLIED)
     terms_ending = Term.objects.filter(ended_on__gte=today, ended_on__lte=today + TERMS_ENDING_WITHIN)
     return {
         "today": today,
         "members_per_sector": sectors,
-        "members_without_sector": per_sector.get(None, 0),
+        "members_without_sector": without_sector,
         "members_per_status": [(value, label, statuses.get(value, 0)) for value, label in Membership.Status.choices],
         "applications": list(applications.select_related("organisation").order_by("created_at", "pk")[:LISTED]),
         "applications_count": applications.count(),
@@ -53,5 +53,5 @@ def _panels(today: datetime.date) -> dict:
             .select_related("body")
         ),
         "quality": [(problem, label, problems[problem]) for problem, label in quality.PROBLEMS],
-        "likely_duplicates": duplicates[:LISTED],
+        "likely_duplicates": quality.likely_duplicates()[:LISTED],
     }
