@@ -168,7 +168,7 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 # The admin imports row by row and keeps the file in the cache between preview and confirmation:
 # larger files go through `manage.py import_members`. import-export has no setting of its own for this.
-IMPORT_MAX_UPLOAD_SIZE = int(os.environ.get("IMPORT_MAX_UPLOAD_SIZE", 5 * 1024 * 1024))
+IMPORT_MAX_UPLOAD_SIZE = envint("IMPORT_MAX_UPLOAD_SIZE", 5 * 1024 * 1024)
 # Each row is checked and saved through the models, about 25 ms a row here: 500 rows keep the preview
 # and the confirmation each well inside gunicorn's 30-second timeout.
 IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 500)
