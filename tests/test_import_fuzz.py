@@ -85,18 +85,28 @@ def test_import_a_twenty_megabyte_file_is_checked_row_by_row(seeded):
     assert len(result.errors) == 80_000
 
 
+def admin_upload(client, upload):
+    """The admin's import form posted with ``upload``, in English."""
+    with translation.override("en"):  # The request activates English; leave the thread as it was.
+        return client.post(
+            "/admin/members/organisation/import/",
+            {"resource": 0, "format": 0, "import_file": upload},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+
+
+def member_rows(count: int, *, trailing: str = "") -> SimpleUploadedFile:
+    rows = "".join(f"超多行測試{n}有限公司,電子信息\n" for n in range(count))
+    return SimpleUploadedFile("rows.csv", ("name,industry\n" + rows + trailing).encode(), "text/csv")
+
+
 def test_admin_import_refuses_an_oversize_file_with_a_message(seeded, admin_client, settings):
     settings.IMPORT_MAX_UPLOAD_SIZE = 1024 * 1024
     header = b"name,industry\n"
     upload = SimpleUploadedFile("big.csv", header + "超大文件测试有限公司,钢铁\n".encode() * 40_000, "text/csv")
     before = Organisation.objects.count()
 
-    with translation.override("en"):  # The request activates English; leave the thread as it was.
-        response = admin_client.post(
-            "/admin/members/organisation/import/",
-            {"resource": 0, "format": 0, "import_file": upload},
-            HTTP_ACCEPT_LANGUAGE="en",
-        )
+    response = admin_upload(admin_client, upload)
 
     assert response.status_code == 200
     assert "the admin imports files of at most 1.0\xa0MB" in response.content.decode()
@@ -106,16 +116,9 @@ def test_admin_import_refuses_an_oversize_file_with_a_message(seeded, admin_clie
 
 def test_admin_import_refuses_a_file_of_more_rows_than_it_checks_in_time(seeded, admin_client, settings):
     settings.IMPORT_MAX_ROWS = 3
-    rows = "".join(f"超多行測試{n}有限公司,電子信息\n" for n in range(4))
-    upload = SimpleUploadedFile("rows.csv", ("name,industry\n" + rows + "\n,\n").encode(), "text/csv")
     before = Organisation.objects.count()
 
-    with translation.override("en"):
-        response = admin_client.post(
-            "/admin/members/organisation/import/",
-            {"resource": 0, "format": 0, "import_file": upload},
-            HTTP_ACCEPT_LANGUAGE="en",
-        )
+    response = admin_upload(admin_client, member_rows(4, trailing="\n,\n"))  # blank rows are not counted
 
     assert "This file has 4 rows; the admin imports at most 3 at a time" in response.content.decode()
     assert "manage.py import_members" in response.content.decode()
@@ -124,9 +127,5 @@ def test_admin_import_refuses_a_file_of_more_rows_than_it_checks_in_time(seeded,
 
 def test_admin_import_takes_a_file_of_as_many_rows_as_it_checks_in_time(seeded, admin_client, settings):
     settings.IMPORT_MAX_ROWS = 3
-    rows = "".join(f"超多行測試{n}有限公司,電子信息\n" for n in range(3))
-    upload = SimpleUploadedFile("rows.csv", ("name,industry\n" + rows).encode(), "text/csv")
-    response = admin_client.post(
-        "/admin/members/organisation/import/", {"resource": 0, "format": 0, "import_file": upload}
-    )
+    response = admin_upload(admin_client, member_rows(3))
     assert [row.import_type for row in response.context["result"].rows] == ["new", "new", "new"]
