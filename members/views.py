@@ -23,7 +23,7 @@ PAGE_SIZE = 20
 # The directory names this many members of each industry and links to the industry page for the rest.
 PREVIEW_SIZE = 10
 QUERY_MAX_LENGTH = 100
-# The columns a list of members shows (includes/member_list.html), with the sort keys.
+# The columns a list of members shows (the member_list tag in registry/templatetags/public.py), with the sort keys.
 LISTED_FIELDS = ["slug", "name", "name_en", "name_hans", "name_hant", "pinyin", "industry"]
 # The industry's name, which a search's list shows beside each member.
 INDUSTRY_LISTED_FIELDS = ["name", "name_en", "name_hans", "name_hant"]

@@ -377,6 +377,7 @@ def test_search_finds_members_across_scripts_english_pinyin_and_initials(client,
 def test_search_shows_nothing_found_for_an_unknown_name(client, seeded):
     page = client.get(url("members:directory", "en"), {"q": "不存在的公司"}).content.decode()
     assert "0 members found" in page
+    assert '<li class="muted">No members.</li>' in page
 
 
 def test_a_search_matching_more_members_than_it_counts_says_so_and_pages_without_a_total(client, industry, monkeypatch):
