@@ -130,6 +130,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool("DATABASE_PREPARED_STATEMENTS", True):
+    # The server binds the parameters, so that psycopg prepares a query after its fifth use on a connection
+    # and PostgreSQL plans it once rather than on every request: a member page's two queries took 1 ms to
+    # plan and 0.2 ms to run. Turn it off (0) behind a pooler that cannot keep prepared statements, such as
+    # PgBouncer in transaction mode before 1.21.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared by every app process: the cache lives in the database, not in one process's memory.

@@ -5,6 +5,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from django.db import connection
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -47,3 +50,21 @@ def test_a_proxy_address_that_is_not_an_address_is_refused():
     result = manage("check", FORWARDED_ALLOW_IPS="10.0.0.1, proxy.internal")
     assert result.returncode != 0
     assert "FORWARDED_ALLOW_IPS: 'proxy.internal' does not appear to be an IPv4 or IPv6 network" in result.stderr
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+@pytest.mark.parametrize("setting, prepared", [("", True), ("0", False)])
+def test_postgresql_plans_a_query_used_again_once_unless_turned_off(setting, prepared):
+    db = connection.settings_dict
+    script = (
+        "from django.db import connection\n"
+        "for _ in range(6): connection.cursor().execute('SELECT id FROM members_sector WHERE id = %s', [1])\n"
+        "cursor = connection.cursor()\n"
+        "cursor.execute('SELECT count(*) FROM pg_prepared_statements')\n"
+        "print(cursor.fetchone()[0])"
+    )
+    address = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    result = manage("shell", "--no-imports", "-c", script, DATABASE_URL=address, DATABASE_PREPARED_STATEMENTS=setting)
+    assert result.returncode == 0, result.stderr
+    assert (int(result.stdout) > 0) is prepared
