@@ -27,6 +27,22 @@ QUERY_MAX_LENGTH = 100
 LISTED_FIELDS = ["slug", "name", "name_en", "name_hans", "name_hant", "pinyin", "industry"]
 # The industry's name, which a search's list shows beside each member.
 INDUSTRY_LISTED_FIELDS = ["name", "name_en", "name_hans", "name_hant"]
+# What a member's page shows (members/organisation_detail.html and its JSON-LD), from its membership on:
+# a third of the columns of the four tables, which Django compiles and reads one by one.
+MEMBER_PAGE_FIELDS = [
+    "tier",
+    "since",
+    "is_founding",
+    *(
+        f"organisation__{name}"
+        for name in (
+            *LISTED_FIELDS,
+            *("short_name", "kind", "province", "city", "website", "description"),
+        )
+    ),
+    *(f"organisation__industry__{name}" for name in ("slug", "sector", *INDUSTRY_LISTED_FIELDS)),
+    *(f"organisation__industry__sector__{name}" for name in INDUSTRY_LISTED_FIELDS),
+]
 
 
 @dataclass
@@ -120,7 +136,7 @@ def industry_detail(request, slug):
 def member_detail(request, slug):
     # A member is an organisation with an active membership (members() reads the status stored from it):
     # starting from the membership finds both in one query.
-    memberships = Membership.objects.active().select_related("organisation__industry__sector")
+    memberships = Membership.objects.active().select_related("organisation__industry__sector").only(*MEMBER_PAGE_FIELDS)
     membership = get_object_or_404(memberships, organisation__slug=slug)
     organisation = membership.organisation
     offices = public_terms().current().filter(Q(affiliation=organisation) | Q(organisation=organisation))
