@@ -228,28 +228,26 @@ class LimitedImportForm(ImportForm):
                 )
                 % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
             )
-        rows = self._count_rows(upload)
-        if rows > settings.IMPORT_MAX_ROWS:
+        limit = settings.IMPORT_MAX_ROWS
+        if self._count_rows(upload, limit + 1) > limit:
             raise ValidationError(
                 _(
-                    "This file has %(rows)d rows; the admin imports at most %(limit)d at a time. "
+                    "This file has more than %(limit)d rows, the most the admin imports at a time. "
                     "Split it, or import it with manage.py import_members, which takes any number."
                 )
-                % {"rows": rows, "limit": settings.IMPORT_MAX_ROWS}
+                % {"limit": limit}
             )
         return upload
 
     @staticmethod
-    def _count_rows(upload) -> int:
-        """Rows below the header, blank ones left out; 0 for a file the import will say it cannot read."""
+    def _count_rows(upload, most: int) -> int:
+        """Rows below the header, blank ones left out, counted up to ``most``; 0 for a file the import
+        will say it cannot read. Up to: a small XLSX can unpack to millions of rows."""
         data = upload.read()
         upload.seek(0)
         try:
-            return sum(
-                1
-                for cells in itertools.islice(transfer.read_rows(data, filename=upload.name), 1, None)
-                if not transfer.is_blank(cells)
-            )
+            rows = itertools.islice(transfer.read_rows(data, filename=upload.name), 1, None)
+            return sum(1 for _ in itertools.islice((cells for cells in rows if not transfer.is_blank(cells)), most))
         except (ValueError, KeyError, OSError, zipfile.BadZipFile):  # FileProblem and UnicodeError among them
             return 0
 
