@@ -160,9 +160,11 @@ def _preview_rows(plans: list[transfer.RowPlan]):
         before[old["pk"]] = {
             field: (membership if field in _MEMBERSHIP_FIELDS else old).get(field) for field in _COLUMN_FIELDS.values()
         }
+    # A new organisation takes the model's defaults for the columns its row leaves empty (kind).
+    defaults = {field: Organisation._meta.get_field(field).get_default() for field in transfer.ORGANISATION_FIELDS}
     for plan in plans:
         old = before.get(plan.organisation_id, {})
-        new = {**old, **plan.values, **plan.membership}
+        new = {**(defaults if plan.action == "create" else old), **plan.values, **plan.membership}
         row = RowResult()
         row.import_type = _IMPORT_TYPES.get(plan.action, RowResult.IMPORT_TYPE_SKIP)
         row.object_id = plan.organisation_id

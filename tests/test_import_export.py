@@ -383,6 +383,7 @@ def test_admin_import_preview_shows_each_row_new_changed_or_unchanged_with_old_a
     assert geely["city"] == "杭州"
     assert catl["name"] == "<ins>宁德时代新能源科技股份有限公司</ins>"
     assert catl["status"] == "<ins>active</ins>"
+    assert catl["kind"] == "<ins>enterprise</ins>"  # the default, as written
     page = response.content.decode()
     assert "1 new, 1 changed, 1 unchanged." in page
     assert "<del>深圳</del><ins>广州</ins>" in page
