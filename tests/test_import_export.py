@@ -6,11 +6,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 from django.core.cache import cache, caches
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from members import bulk
-from members.models import Membership, Organisation
+from members.models import Industry, Membership, Organisation
 from members.transfer import NamesAhead, detect_encoding, import_members
 
 DATA = Path(__file__).parent / "data"
@@ -333,6 +334,133 @@ def admin_import(client, name):
     with (DATA / name).open("rb") as f:
         data = {"resource": 0, "format": 1 if name.endswith(".xlsx") else 0, "import_file": f}
         return client.post(IMPORT_URL, data, HTTP_ACCEPT_LANGUAGE="en")
+
+
+def upload(name: str, text: str) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, text.encode(), "text/csv")
+
+
+def admin_preview(client, file, language="en"):
+    return client.post(IMPORT_URL, {"resource": 0, "format": 0, "import_file": file}, HTTP_ACCEPT_LANGUAGE=language)
+
+
+@pytest.mark.parametrize("name", ["members-utf8-bom.csv", "members-gbk.csv", "members-big5.csv", "members.xlsx"])
+def test_admin_import_reads_every_encoding_and_xlsx_then_confirms(seeded, admin_client, name):
+    preview = admin_import(admin_client, name)
+
+    assert [row.import_type for row in preview.context["result"].rows] == ["new", "new", "update"]
+    assert not Organisation.objects.filter(credit_code=BYD_CODE).exists()
+    assert admin_client.post(PROCESS_URL, confirm_data(preview)).status_code == 302
+    byd = Organisation.objects.get(credit_code=BYD_CODE)
+    assert (byd.name_hans, byd.industry.slug, byd.website) == (
+        "比亚迪股份有限公司",
+        "auto-parts",
+        "https://www.byd.com",
+    )
+    assert byd.memberships.get().since == datetime.date(2017, 7, 22)
+
+
+def test_admin_import_preview_shows_each_row_new_changed_or_unchanged_with_old_and_new_cells(seeded, admin_client):
+    run_import("members-utf8.csv")
+    before = snapshot()
+    file = upload(
+        "members.csv",
+        "name,industry,city,status\n"
+        "比亚迪股份有限公司,汽车零部件,广州,暂停\n"
+        "浙江吉利控股集团,汽车零部件,杭州,申请中\n"
+        "宁德时代新能源科技股份有限公司,汽车零部件,宁德,正式会员\n",
+    )
+
+    response = admin_preview(admin_client, file)
+
+    result = response.context["result"]
+    assert [row.import_type for row in result.rows] == ["update", "skip", "new"]
+    headers = list(result.diff_headers)
+    byd, geely, catl = (dict(zip(headers, row.diff, strict=True)) for row in result.rows)
+    assert byd["city"] == "<del>深圳</del><ins>广州</ins>"
+    assert byd["status"] == "<del>active</del><ins>suspended</ins>"
+    assert byd["name"] == "比亚迪股份有限公司" and byd["website"] == "https://www.byd.com"  # unchanged cells
+    assert geely["city"] == "杭州"
+    assert catl["name"] == "<ins>宁德时代新能源科技股份有限公司</ins>"
+    assert catl["status"] == "<ins>active</ins>"
+    assert catl["kind"] == "<ins>enterprise</ins>"  # the default, as written
+    page = response.content.decode()
+    assert "1 new, 1 changed, 1 unchanged." in page
+    assert "<del>深圳</del><ins>广州</ins>" in page
+    assert response.context["confirm_form"] is not None
+    assert snapshot() == before
+
+
+def test_admin_import_reports_every_problem_at_once_with_row_and_column_and_writes_nothing(seeded, admin_client):
+    before = snapshot()
+    file = upload(
+        "bad.csv",
+        "名称,行业,统一社会信用代码,状态\n"
+        "甲公司,没有这个行业,,正式会员\n"
+        "乙公司,汽车零部件,914403001922038217,正式会员\n"
+        "丙公司,汽车零部件,,不知道\n",
+    )
+
+    response = admin_preview(admin_client, file, language="zh-hans")
+
+    result = response.context["result"]
+    problems = {row.number: row.field_specific_errors for row in result.invalid_rows}
+    assert list(problems) == [2, 3, 4]
+    assert problems[2] == {"行业": ["没有行业“没有这个行业”。"]}
+    assert list(problems[3]) == ["统一社会信用代码"]
+    assert list(problems[4]) == ["状态"]
+    assert "没有行业“没有这个行业”。" in response.content.decode()
+    assert response.context.get("confirm_form") is None
+    assert snapshot() == before
+
+
+def test_admin_import_refuses_a_file_without_its_required_columns(seeded, admin_client):
+    response = admin_preview(admin_client, upload("bad.csv", "name,city\n甲公司,北京\n"))
+
+    assert response.context["result"].has_errors()
+    assert "Error: row 1, column industry: The required column industry (行业) is missing." in response.content.decode()
+    assert response.context.get("confirm_form") is None
+
+
+def test_admin_import_shows_unknown_columns_as_warnings_and_imports_the_rest(seeded, admin_client):
+    response = admin_import(admin_client, "unknown-column.csv")
+
+    assert "Warning: row 1, column 备注: Unknown column, ignored." in response.content.decode()
+    assert admin_client.post(PROCESS_URL, confirm_data(response)).status_code == 302
+
+
+def test_admin_import_confirmed_records_the_user_in_each_rows_history(seeded, admin_client, admin_user):
+    preview = admin_import(admin_client, "members-utf8.csv")
+
+    response = admin_client.post(PROCESS_URL, confirm_data(preview), follow=True, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert "Import finished: 2 new, 1 updated, 0 deleted and 0 skipped" in response.content.decode()
+    records = Organisation.history.filter(history_change_reason="import")
+    assert records.count() == 3
+    assert {record.history_user for record in records} == {admin_user}
+    memberships = Membership.history.filter(history_change_reason="import")
+    assert memberships.exists() and {record.history_user for record in memberships} == {admin_user}
+
+
+def test_admin_import_checks_again_at_confirmation_and_writes_nothing_if_the_registry_changed(seeded, admin_client):
+    sector = Industry.objects.first().sector
+    hydrogen = Industry.objects.create(name="氢能", name_en="Hydrogen", slug="hydrogen", sector=sector)
+    preview = admin_preview(admin_client, upload("new.csv", "name,industry\n氢能示范有限公司,氢能\n"))
+    assert [row.import_type for row in preview.context["result"].rows] == ["new"]
+    hydrogen.delete()  # by another editor, before the confirmation
+    before = snapshot()
+
+    response = admin_client.post(PROCESS_URL, confirm_data(preview), HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Nothing was imported: the registry changed since the preview" in page
+    assert "There is no industry 氢能." in page
+    assert response.context.get("confirm_form") is None
+    assert snapshot() == before
+    again = admin_client.post(PROCESS_URL, confirm_data(preview), follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert "choose the file again" in again.content.decode()
+    assert snapshot() == before
 
 
 def test_admin_import_previews_a_gbk_file_then_confirms(seeded, admin_client):

@@ -9,6 +9,7 @@ from django.utils import translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from members import transfer
 from members.models import Industry, Membership, Organisation
 from members.transfer import COLUMNS, ImportResult, import_members
 
@@ -120,9 +121,25 @@ def test_admin_import_refuses_a_file_of_more_rows_than_it_checks_in_time(seeded,
 
     response = admin_upload(admin_client, member_rows(4, trailing="\n,\n"))  # blank rows are not counted
 
-    assert "This file has 4 rows; the admin imports at most 3 at a time" in response.content.decode()
+    assert "This file has more than 3 rows, the most the admin imports at a time" in response.content.decode()
     assert "manage.py import_members" in response.content.decode()
     assert Organisation.objects.count() == before
+
+
+def test_admin_import_counts_a_file_no_further_than_one_row_past_the_cap(seeded, admin_client, settings, monkeypatch):
+    settings.IMPORT_MAX_ROWS = 3
+
+    def rows_of_a_huge_file(data, **kwargs):
+        yield ["name", "industry"]
+        for n in range(4):
+            yield [f"超多行測試{n}有限公司", "電子信息"]
+        raise AssertionError("read past the cap")  # as a small XLSX file unpacking to millions of rows
+
+    monkeypatch.setattr(transfer, "read_rows", rows_of_a_huge_file)
+
+    response = admin_upload(admin_client, member_rows(10))
+
+    assert "This file has more than 3 rows" in response.content.decode()
 
 
 def test_admin_import_takes_a_file_of_as_many_rows_as_it_checks_in_time(seeded, admin_client, settings):
