@@ -5,6 +5,9 @@ import os
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 wsgi_app = "registry.wsgi:application"
+# A web worker runs the same few queries over and over: PostgreSQL plans each once per connection
+# (registry/settings.py).
+os.environ.setdefault("DATABASE_PREPARED_STATEMENTS", "1")
 # Sync workers: the app's time is in the database, and workers share nothing but it.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))

@@ -130,11 +130,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool("DATABASE_PREPARED_STATEMENTS", True):
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool("DATABASE_PREPARED_STATEMENTS", False):
     # The server binds the parameters, so that psycopg prepares a query after its fifth use on a connection
     # and PostgreSQL plans it once rather than on every request: a member page's two queries took 1 ms to
-    # plan and 0.2 ms to run. Turn it off (0) behind a pooler that cannot keep prepared statements, such as
-    # PgBouncer in transaction mode before 1.21.
+    # plan and 0.2 ms to run. gunicorn turns it on (registry/gunicorn.conf.py). Commands leave it off: a
+    # bulk write's statements carry thousands of parameters, and binding them on the server made
+    # bulk_create of 100,000 members a fifth slower. Turn it off behind a pooler that cannot keep prepared
+    # statements, such as PgBouncer in transaction mode before 1.21.
     DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -54,8 +54,8 @@ def test_a_proxy_address_that_is_not_an_address_is_refused():
 
 @pytest.mark.django_db
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
-@pytest.mark.parametrize("setting, prepared", [("", True), ("0", False)])
-def test_postgresql_plans_a_query_used_again_once_unless_turned_off(setting, prepared):
+@pytest.mark.parametrize("setting, prepared", [("1", True), ("", False)])
+def test_postgresql_plans_a_query_used_again_once_when_turned_on(setting, prepared):
     db = connection.settings_dict
     script = (
         "from django.db import connection\n"
