@@ -350,3 +350,11 @@ def test_an_admin_search_matching_more_than_it_counts_says_so_and_offers_no_sele
     # A list without a search counts every row, and offers to select them all.
     unsearched = editor_client.get(changelist).content.decode()
     assert "30 organisations" in unsearched and "Select all 30 organisations" in unsearched
+
+
+def test_withdraw_confirmation_keeps_large_ids_whole_on_english_pages(editor_client, english, industry):
+    # Counts are grouped in English (12,345): an id in a form must not be.
+    member = Organisation.objects.create(pk=12345, name="萬號公司", industry=industry)
+    Membership.objects.create(organisation=member, status=Membership.Status.ACTIVE)
+    response = run_action(editor_client, "withdraw", [member])
+    assert 'value="12345"' in response.content.decode()

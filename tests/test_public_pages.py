@@ -492,3 +492,13 @@ def test_public_page_queries_do_not_grow_with_the_membership(
             response.getvalue()  # a streamed file reads the database as it is sent
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_counts_are_grouped_on_english_pages_and_page_links_are_not(client, industry):
+    make_members(industry, 0, 3)
+    Industry.objects.filter(pk=industry.pk).update(member_count=123_456)  # 6,173 pages of 20
+    english = client.get(url("members:industry", "en", slug=industry.slug), {"page": 1001}).content.decode()
+    assert "123,456 active members" in english and "Page 1,001 of 6,173" in english
+    assert 'href="?page=1000"' in english and 'href="?page=1002"' in english
+    chinese = client.get(url("members:industry", "zh-hans", slug=industry.slug), {"page": 1001}).content.decode()
+    assert "123456" in chinese and "123,456" not in chinese
