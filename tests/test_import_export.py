@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from members import bulk
+from members import bulk, resources
 from members.models import Industry, Membership, Organisation
 from members.transfer import NamesAhead, detect_encoding, import_members
 
@@ -518,6 +518,25 @@ def test_admin_import_preview_survives_the_public_pages_cache_being_culled(seede
 
     assert admin_client.post(PROCESS_URL, data).status_code == 302
     assert Organisation.objects.filter(credit_code=BYD_CODE).exists()
+
+
+def test_admin_import_preview_of_a_long_file_lists_its_changes_first(seeded, admin_client, monkeypatch):
+    monkeypatch.setattr(resources, "PREVIEW_ROWS", 2)
+    run_import("members-utf8.csv")
+    file = upload(
+        "members.csv",
+        "name,industry,city\n"
+        "浙江吉利控股集团,汽车零部件,杭州\n"
+        "比亚迪股份有限公司,汽车零部件,深圳\n"
+        "宁德时代新能源科技股份有限公司,汽车零部件,宁德\n",
+    )
+
+    response = admin_preview(admin_client, file)
+
+    assert [row.import_type for row in response.context["result"].rows] == ["new", "skip"]
+    page = response.content.decode()
+    assert "1 new, 0 changed, 2 unchanged." in page
+    assert "The preview lists 2 of the file&#x27;s 3 rows" in page or "The preview lists 2 of the file's 3 rows" in page
 
 
 def test_admin_import_shows_unchanged_rows_as_skipped(seeded, admin_client):
