@@ -132,8 +132,8 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool("DATABASE_PREPARED_STATEMENTS", False):
     # The server binds the parameters, so that psycopg prepares a query after its fifth use on a connection
-    # and PostgreSQL plans it once rather than on every request: a member page's two queries took 1 ms to
-    # plan and 0.2 ms to run. gunicorn turns it on (registry/gunicorn.conf.py). Commands leave it off: a
+    # and PostgreSQL plans it once rather than on every request: a member page's two queries took 1.2 ms
+    # to plan and 0.4 ms to run. gunicorn turns it on (registry/gunicorn.conf.py). Commands leave it off: a
     # bulk write's statements carry thousands of parameters, and binding them on the server made
     # bulk_create of 100,000 members a fifth slower. Turn it off behind a pooler that cannot keep prepared
     # statements, such as PgBouncer in transaction mode before 1.21.

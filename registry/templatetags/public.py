@@ -56,7 +56,7 @@ def member_list(members, show_industry: bool = False) -> SafeString:
     """Members as links to their pages, each followed by its industry when ``show_industry``.
 
     Written with format_html, as Django's admin writes its result rows, rather than as a template: the
-    template language took about 33 µs a member, and the directory lists about ninety.
+    template language took about 33 µs a member, and the directory lists about eighty.
     """
     if not members:
         return format_html('<ul class="member-list">\n  <li class="muted">{}</li>\n</ul>', gettext("No members."))
