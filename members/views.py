@@ -173,6 +173,15 @@ def organisation_url(organisation: Organisation) -> str:
     return reverse("members:detail", kwargs={"slug": organisation.slug})
 
 
+def member_address(directory: str, slug: str) -> str:
+    """A member's page: the directory's address (``directory``, reversed once for a whole list) and its slug.
+
+    As members/urls.py has it. For lists of members, where reversing each member's address took most of
+    the time.
+    """
+    return f"{directory}{slug}/"
+
+
 # Open data: the public directory, the same in every language.
 
 OPEN_DATA_FIELDS = [
@@ -234,13 +243,11 @@ def open_data_rows(request) -> Iterator[dict]:
         .values_list(*OPEN_DATA_COLUMNS.values())
     )
     with translation.override("zh-hans"):
-        # A member's address is the directory's followed by its slug (members/urls.py): worked out once,
-        # where reversing it for each row took two thirds of the time.
         directory = request.build_absolute_uri(reverse("members:directory"))
     for values in members.iterator(chunk_size=OPEN_DATA_CHUNK):
         row = {key: "" if value is None else value for key, value in zip(OPEN_DATA_COLUMNS, values, strict=True)}
         row["since"] = row["since"].isoformat() if row["since"] else ""
-        row["url"] = f"{directory}{row['slug']}/"
+        row["url"] = member_address(directory, row["slug"])
         yield row
 
 

@@ -502,3 +502,14 @@ def test_counts_are_grouped_on_english_pages_and_page_links_are_not(client, indu
     assert 'href="?page=1000"' in english and 'href="?page=1002"' in english
     chinese = client.get(url("members:industry", "zh-hans", slug=industry.slug), {"page": 1001}).content.decode()
     assert "123456" in chinese and "123,456" not in chinese
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "zh-hant", "en"])
+def test_lists_link_each_member_to_the_address_of_its_page(client, industry, language):
+    # Lists build members' addresses from the directory's (views.member_address), not one reverse() each.
+    listed = member("鏈接測試公司", industry, slug="link-test")
+    with translation.override(language):
+        directory = reverse("members:directory")
+        assert views.member_address(directory, listed.slug) == reverse("members:detail", kwargs={"slug": "link-test"})
+    page = client.get(url("members:industry", language, slug=industry.slug)).content.decode()
+    assert f'href="{url("members:detail", language, slug="link-test")}"' in page

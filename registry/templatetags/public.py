@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from members.views import member_address
 from registry import names
 from registry.models import ChineseNamed
 
@@ -61,15 +62,13 @@ def member_list(members, show_industry: bool = False) -> SafeString:
     if not members:
         return format_html('<ul class="member-list">\n  <li class="muted">{}</li>\n</ul>', gettext("No members."))
     language = _language()
-    # A member's address is the directory's followed by its slug (members/urls.py): one reverse() a list.
     directory = reverse("members:directory")
     items = format_html_join(
         "",
-        '\n  <li><a href="{}{}/">{}</a>{}</li>',
+        '\n  <li><a href="{}">{}</a>{}</li>',
         (
             (
-                directory,
-                organisation.slug,
+                member_address(directory, organisation.slug),
                 organisation.display_name(language),
                 _industry_note(organisation, language) if show_industry else "",
             )
