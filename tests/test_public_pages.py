@@ -220,6 +220,25 @@ def test_governance_names_the_first_holders_of_a_large_position_and_links_to_the
     assert f'<a href="{url("governance:position", "en", pk=position.pk)}">and 3 more holders</a>' in page
 
 
+def test_governance_shows_a_position_without_a_holder_as_vacant(client, seeded):
+    Position.objects.create(name="監事", name_en="Supervisor", rank=9)
+    page = client.get(url("governance:index", "en")).content.decode()
+    assert '<tr><th scope="row">Supervisor</th><td colspan="3" class="muted">Vacant</td></tr>' in page
+
+
+def test_governance_escapes_what_the_secretariat_typed(client, seeded):
+    position = Position.objects.create(name="監事", name_en="Supervisor <i>", rank=9)
+    holder = Organisation.objects.create(name="<b>某公司</b>", name_en="<b>Some company</b>")
+    Term.objects.create(position=position, organisation=holder, started_on=datetime.date(2020, 1, 1), title_en="A&B")
+    Term.objects.create(
+        position=position, organisation=holder, started_on=datetime.date(2010, 1, 1), ended_on=datetime.date(2015, 1, 1)
+    )
+    page = client.get(url("governance:index", "en")).content.decode()
+    assert "<b>" not in page and "<i>" not in page
+    assert page.count("&lt;b&gt;Some company&lt;/b&gt;") == 2
+    assert "<td>A&amp;B</td>" in page
+
+
 def test_a_positions_page_lists_every_current_holder_in_pages_latest_first(client, seeded):
     position = council(53)
     first = client.get(url("governance:position", "en", pk=position.pk)).content.decode()

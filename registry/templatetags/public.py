@@ -8,9 +8,10 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.encoding import iri_to_uri
+from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from members.views import member_address
 from registry import names
@@ -82,6 +83,57 @@ def _industry_note(organisation, language: str) -> str:
     if organisation.industry_id is None:
         return ""
     return format_html(' <span class="muted">· {}</span>', organisation.industry.display_name(language))
+
+
+# The governance page's tables, written like the member lists: about 115 rows at 100,000 members, which
+# took the template language some 8 ms.
+
+
+@register.simple_tag
+def office_rows(positions) -> SafeString:
+    """A body's table rows: each position's current holders, or "Vacant", and a link to the holders not shown."""
+    return format_html_join("", "{}", ((_office_rows(position),) for position in positions))
+
+
+def _office_rows(position) -> SafeString:
+    name, terms = local(position), position.current_terms
+    rows = format_html_join(
+        "",
+        '\n        <tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>',
+        ((name, local(term.holder), local(term, "title"), term.started_on.isoformat()) for term in terms),
+    )
+    if not terms:
+        rows = format_html(
+            '\n        <tr><th scope="row">{}</th><td colspan="3" class="muted">{}</td></tr>', name, gettext("Vacant")
+        )
+    if position.more_holders:
+        more = ngettext("and %(counter)s more holder", "and %(counter)s more holders", position.more_holders) % {
+            "counter": localize(position.more_holders)
+        }
+        address = reverse("governance:position", args=[position.pk])
+        rows += format_html(
+            '\n        <tr><th scope="row">{}</th><td colspan="3"><a href="{}">{}</a></td></tr>', name, address, more
+        )
+    return rows
+
+
+@register.simple_tag
+def past_term_rows(terms) -> SafeString:
+    """The past terms' table rows: position (with its body), holder, title, from and to."""
+    return format_html_join(
+        "",
+        '\n        <tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
+        (
+            (
+                f"{local(term.position.body)} {local(term.position)}" if term.position.body else local(term.position),
+                local(term.holder),
+                local(term, "title"),
+                term.started_on.isoformat(),
+                term.ended_on.isoformat(),
+            )
+            for term in terms
+        ),
+    )
 
 
 @register.simple_tag
