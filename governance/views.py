@@ -45,7 +45,10 @@ def governance_groups(*, holders: int = HOLDERS_SHOWN) -> list[BodyGroup]:
     for position in positions.order_by("rank", "name"):
         position.current_terms = current.get(position.pk, [])
         position.more_holders = (position.holder_count or 0) - len(position.current_terms)
-        groups.get(position.body_id, alliance).positions.append(position)
+        group = groups.get(position.body_id, alliance)
+        if group.body is not None:
+            position.body = group.body
+        group.positions.append(position)
     return [alliance, *groups.values()] if alliance.positions else list(groups.values())
 
 
@@ -68,12 +71,14 @@ def public_terms():
 
 @public_page
 def index(request):
-    past = public_terms().past().order_by("-ended_on", "-started_on", "-pk")
-    context = {
-        "groups": governance_groups(),
-        "page_obj": Paginator(past, PAST_TERMS_PAGE_SIZE).get_page(request.GET.get("page")),
-        "nav": "governance",
-    }
+    groups = governance_groups()
+    past = holder_terms().past().order_by("-ended_on", "-started_on", "-pk")
+    page = Paginator(past, PAST_TERMS_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Each past term's position (and body) from those the groups loaded: every position is listed there.
+    positions = {position.pk: position for group in groups for position in group.positions}
+    for term in page.object_list:
+        term.position = positions[term.position_id]
+    context = {"groups": groups, "page_obj": page, "nav": "governance"}
     return render(request, "governance/index.html", context)
 
 
