@@ -1,6 +1,3 @@
-import itertools
-import zipfile
-
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -15,7 +12,7 @@ from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
 from import_export.forms import ImportForm
 
-from members import quality, services, transfer
+from members import quality, services
 from members.models import Industry, Membership, Organisation, Sector
 from members.resources import FORMATS, OrganisationResource
 from registry.admin import SOURCE_FIELDSET, HistoryAdmin, KeepHistoryMixin, VersionedRelatedFilter
@@ -212,9 +209,10 @@ class MembershipInline(admin.TabularInline):
 
 
 class LimitedImportForm(ImportForm):
-    """The admin's import form: refuses a file over IMPORT_MAX_UPLOAD_SIZE or IMPORT_MAX_ROWS (settings).
+    """The admin's import form: refuses a file over IMPORT_MAX_UPLOAD_SIZE (settings).
 
-    Both keep the preview and the confirmation each well inside gunicorn's timeout (registry/settings.py).
+    That, and IMPORT_MAX_ROWS, which the import itself applies as it reads (OrganisationResource),
+    keep the preview and the confirmation each well inside gunicorn's timeout (registry/settings.py).
     """
 
     def clean_import_file(self):
@@ -228,28 +226,7 @@ class LimitedImportForm(ImportForm):
                 )
                 % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
             )
-        limit = settings.IMPORT_MAX_ROWS
-        if self._count_rows(upload, limit + 1) > limit:
-            raise ValidationError(
-                _(
-                    "This file has more than %(limit)d rows, the most the admin imports at a time. "
-                    "Split it, or import it with manage.py import_members, which takes any number."
-                )
-                % {"limit": limit}
-            )
         return upload
-
-    @staticmethod
-    def _count_rows(upload, most: int) -> int:
-        """Rows below the header, blank ones left out, counted up to ``most``; 0 for a file the import
-        will say it cannot read. Up to: a small XLSX can unpack to millions of rows."""
-        data = upload.read()
-        upload.seek(0)
-        try:
-            rows = itertools.islice(transfer.read_rows(data, filename=upload.name), 1, None)
-            return sum(1 for _ in itertools.islice((cells for cells in rows if not transfer.is_blank(cells)), most))
-        except (ValueError, KeyError, OSError, zipfile.BadZipFile):  # FileProblem and UnicodeError among them
-            return 0
 
 
 @admin.register(Organisation)

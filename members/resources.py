@@ -7,6 +7,7 @@ a BOM on export, and neutralising every formula start (its own setting only esca
 """
 
 import tablib
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.html import conditional_escape, format_html
 from import_export import fields, resources, widgets
@@ -119,6 +120,7 @@ class OrganisationResource(RegistryResource):
             dry_run=dry_run,
             user=kwargs.get("user"),
             parallel=False,
+            max_rows=settings.IMPORT_MAX_ROWS,
         )
         return self._as_result(outcome, preview=dry_run)
 

@@ -685,15 +685,17 @@ def import_members(
     user=None,
     progress: Callable[[str, int], None] | None = None,
     parallel: bool = True,
+    max_rows: int | None = None,
 ) -> ImportResult:
     """Import a member file: every row is checked first; on any error nothing is written.
 
     Every import is logged as one structured record: who, which file, how many rows, what came of it.
     ``parallel=False`` keeps the work in this process (no NamesAhead): for a web request, whose worker
-    should not fork.
+    should not fork. ``max_rows`` refuses a file of more rows (blank ones aside), read no further than
+    the row past it: the admin's cap (IMPORT_MAX_ROWS), which keeps a request inside its timeout.
     """
     with _cyclic_gc_paused():
-        result = _check_and_write(data, filename, encoding, dry_run, user, progress, parallel)
+        result = _check_and_write(data, filename, encoding, dry_run, user, progress, parallel, max_rows)
     import_logger.info(
         "import of %s: %s",
         filename,
@@ -728,18 +730,20 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _check_and_write(data, filename, encoding, dry_run, user, progress, parallel=True) -> ImportResult:
+def _check_and_write(data, filename, encoding, dry_run, user, progress, parallel, max_rows) -> ImportResult:
     names_ahead = NamesAhead() if parallel and not dry_run and NamesAhead.worth_it(len(data)) else None
     try:
-        return _check_and_write_deriving(data, filename, encoding, dry_run, user, progress, names_ahead)
+        return _check_and_write_deriving(data, filename, encoding, dry_run, user, progress, names_ahead, max_rows)
     finally:
         if names_ahead is not None:
             names_ahead.close()
 
 
-def _check_and_write_deriving(data, filename, encoding, dry_run, user, progress, names_ahead) -> ImportResult:
+def _check_and_write_deriving(data, filename, encoding, dry_run, user, progress, names_ahead, max_rows) -> ImportResult:
     try:
         rows = read_rows(data, filename=filename, encoding=encoding)
+        if max_rows is not None:
+            rows = _at_most(rows, max_rows)
         result = plan_import(rows, progress=progress, names_ahead=names_ahead)
     except (UnicodeDecodeError, LookupError) as error:
         result = ImportResult()
@@ -772,6 +776,30 @@ def _check_and_write_deriving(data, filename, encoding, dry_run, user, progress,
         result.problems.append(Problem(None, "", _("The database refused the import: %(error)s") % {"error": error}))
         result.created = result.updated = 0
     return result
+
+
+def _at_most(rows: Iterator[list], limit: int) -> Iterator[list]:
+    """The header and the rows below it, refused with a FileProblem at the first row past ``limit``.
+
+    Blank rows are not counted. A small XLSX file can unpack to millions of rows: none past the limit is read.
+    """
+    header = next(rows, None)
+    if header is None:
+        return
+    yield header
+    counted = 0
+    for cells in rows:
+        if not is_blank(cells):
+            counted += 1
+            if counted > limit:
+                raise FileProblem(
+                    _(
+                        "This file has more than %(limit)d rows, the most the admin imports at a time. "
+                        "Split it, or import it with manage.py import_members, which takes any number."
+                    )
+                    % {"limit": limit}
+                )
+        yield cells
 
 
 def write_plans(plans: list[RowPlan], *, user=None, progress=None, names_ahead: "NamesAhead | None" = None) -> None:
