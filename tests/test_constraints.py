@@ -147,3 +147,9 @@ def test_organisation_name_in_the_other_script_is_a_duplicate(organisation):
     twin = Organisation(name=" 联想集团 ")
     assert "already exists" in field_errors(twin)["name"][0]
     refused_by_database(twin.save)
+
+
+def test_organisation_slug_is_unique_on_its_field_and_in_the_database(organisation):
+    twin = Organisation(name="華為", slug=organisation.slug)
+    assert "already exists" in field_errors(twin)["slug"][0]
+    refused_by_database(twin.save)
