@@ -74,10 +74,12 @@ def index(request):
     groups = governance_groups()
     past = holder_terms().past().order_by("-ended_on", "-started_on", "-pk")
     page = Paginator(past, PAST_TERMS_PAGE_SIZE).get_page(request.GET.get("page"))
-    # Each past term's position (and body) from those the groups loaded: every position is listed there.
+    # Each past term's position (and body) from those the groups loaded, where every position is listed
+    # (one added since then is loaded on its own).
     positions = {position.pk: position for group in groups for position in group.positions}
     for term in page.object_list:
-        term.position = positions[term.position_id]
+        if term.position_id in positions:
+            term.position = positions[term.position_id]
     context = {"groups": groups, "page_obj": page, "nav": "governance"}
     return render(request, "governance/index.html", context)
 
