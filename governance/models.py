@@ -102,11 +102,17 @@ class Person(ChineseNamed, Sourced):
         ordering = ["pinyin", "name"]
 
 
+def held_on(on: datetime.date, *, via: str = "") -> Q:
+    """The condition that a term (reached through ``via``, as ``terms__``) is held on ``on``."""
+    return Q(**{f"{via}started_on__lte": on}) & (
+        Q(**{f"{via}ended_on__isnull": True}) | Q(**{f"{via}ended_on__gt": on})
+    )
+
+
 class TermQuerySet(models.QuerySet):
     def current(self, on: datetime.date | None = None):
         """Terms held on a date (today by default): who held what on that day."""
-        on = on or timezone.localdate()
-        return self.filter(started_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
+        return self.filter(held_on(on or timezone.localdate()))
 
     def past(self, on: datetime.date | None = None):
         return self.filter(ended_on__lte=on or timezone.localdate())

@@ -3,12 +3,12 @@
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, OuterRef, Subquery, Window
+from django.db.models import Count, F, FilteredRelation, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from governance.models import Body, Position, Term
+from governance.models import Body, Position, Term, held_on
 from registry.caching import public_page
 
 PAST_TERMS_PAGE_SIZE = 50
@@ -40,8 +40,10 @@ def governance_groups(*, holders: int = HOLDERS_SHOWN) -> list[BodyGroup]:
         current.setdefault(term.position_id, []).append(term)
     alliance = BodyGroup(None)
     groups = {body.pk: BodyGroup(body) for body in Body.objects.only("name", "name_en", "description")}
-    holder_count = held.filter(position=OuterRef("pk")).values("position").annotate(n=Count("pk")).values("n")
-    positions = Position.objects.only("body", "name", "name_en").annotate(holder_count=Subquery(holder_count))
+    # Counted over a join to the current terms: a subquery per position read each position's every term.
+    positions = Position.objects.only("body", "name", "name_en").annotate(
+        held=FilteredRelation("terms", condition=held_on(today, via="terms__")), holder_count=Count("held")
+    )
     for position in positions.order_by("rank", "name"):
         position.current_terms = current.get(position.pk, [])
         position.more_holders = (position.holder_count or 0) - len(position.current_terms)
