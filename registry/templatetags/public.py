@@ -97,12 +97,13 @@ def office_rows(positions) -> SafeString:
 
 def _office_rows(position) -> SafeString:
     name, terms = local(position), position.current_terms
-    rows = format_html_join(
-        "",
-        '\n        <tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>',
-        ((name, local(term.holder), local(term, "title"), term.started_on.isoformat()) for term in terms),
-    )
-    if not terms:
+    if terms:
+        rows = format_html_join(
+            "",
+            '\n        <tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>',
+            ((name, local(term.holder), local(term, "title"), term.started_on.isoformat()) for term in terms),
+        )
+    else:
         rows = format_html(
             '\n        <tr><th scope="row">{}</th><td colspan="3" class="muted">{}</td></tr>', name, gettext("Vacant")
         )
