@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import caches
 from django.core.management import call_command
+from django.db import connections
 from django.utils import translation
 
 from governance.models import Body, Person, Position
@@ -151,3 +152,6 @@ def browser(live_server, seeded, monkeypatch):
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # The connection the test's queries opened under Playwright's loop: left open, it keeps PostgreSQL
+        # from dropping the test database at the end of the run.
+        connections.close_all()
