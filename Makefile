@@ -35,8 +35,9 @@ restore: setup
 	@test -n "$(FILE)" || (echo "usage: make restore FILE=var/backups/registry-....dump" && exit 2)
 	$(MANAGE) restore "$(FILE)"
 
+# The suite in parallel, a worker per CPU (pytest-xdist); PYTEST_ARGS="-n0" runs it in one process.
 test: setup
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 
 # The browser tests again, saving their screenshots into docs/ (a plain `make test` keeps them under var/).
 screenshots: setup

@@ -12,6 +12,10 @@ from pathlib import Path
 
 import pytest
 
+# One server for the module, on one worker of a parallel run: collectstatic writes var/static, which a
+# second copy of it in another worker would be writing at the same time.
+pytestmark = pytest.mark.xdist_group("serving")
+
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 
@@ -31,8 +35,9 @@ def fetch(url, headers=None):
         return error.code, error.headers, error.read()
 
 
-@pytest.fixture
-def production_server(tmp_path):
+@pytest.fixture(scope="module")
+def production_server(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("serving")
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}} | {
         "DEBUG": "0",
