@@ -414,6 +414,24 @@ def test_admin_import_reports_every_problem_at_once_with_row_and_column_and_writ
     assert snapshot() == before
 
 
+def test_admin_import_names_a_problem_many_rows_share_once_with_their_rows(seeded, admin_client, monkeypatch):
+    monkeypatch.setattr(resources, "PREVIEW_ROWS", 2)
+    before = snapshot()
+    rows = [f"公司{n},没有这个行业,,正式会员" for n in range(5)] + ["戊公司,汽车零部件,,不知道"]
+    rows.insert(4, "丁公司,汽车零部件,,正式会员")
+    file = upload("bad.csv", "\n".join(["名称,行业,统一社会信用代码,状态", *rows]) + "\n")
+
+    response = admin_preview(admin_client, file, language="zh-hans")
+
+    summary = response.context["result"].row_problems
+    assert [(problem.column, problem.row_ranges) for problem in summary] == [("行业", "2–5, 7"), ("状态", "8")]
+    page = response.content.decode()
+    assert "列 行业：没有行业“没有这个行业”。 共 5 行：2–5, 7。" in page
+    assert [row.number for row in response.context["result"].invalid_rows] == [2, 3]  # the table, bounded
+    assert "下表列出文件中有问题的 6 行里的前 2 行" in page
+    assert snapshot() == before
+
+
 def test_admin_import_refuses_a_file_without_its_required_columns(seeded, admin_client):
     response = admin_preview(admin_client, upload("bad.csv", "name,city\n甲公司,北京\n"))
 
