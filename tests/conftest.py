@@ -1,5 +1,4 @@
 import datetime
-import importlib
 import io
 import os
 from pathlib import Path
@@ -13,6 +12,7 @@ from django.utils import translation
 
 from governance.models import Body, Person, Position
 from members.models import Industry, Membership, Organisation
+from registry.migrations._setup import create_roles
 
 FOUNDING_DAY = datetime.date(2017, 7, 22)
 
@@ -79,7 +79,7 @@ def _staff(username: str, group: str):
 
     if not Group.objects.filter(name=group).exists():
         # A transactional test (the browser's) flushes the tables, and with them the migration's groups.
-        importlib.import_module("registry.migrations.0002_secretariat_roles").create_roles(apps, None)
+        create_roles(apps, None)
     user = User.objects.create_user(username, password="correct horse battery", is_staff=True)
     user.groups.add(Group.objects.get(name=group))
     return user

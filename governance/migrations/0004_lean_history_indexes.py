@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('governance', '0003_term_single_seat_no_overlap'),
         ('members', '0003_organisation_import_export_permissions'),
-        ('registry', '0003_cache_table'),
+        ('registry', '0001_initial'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('governance', '0004_lean_history_indexes'),
         ('members', '0005_organisation_pinyin_id_order'),
-        ('registry', '0004_lean_history_indexes'),
+        ('registry', '0001_initial'),
     ]
 
     operations = [

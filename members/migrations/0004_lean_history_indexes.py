@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('members', '0003_organisation_import_export_permissions'),
-        ('registry', '0003_cache_table'),
+        ('registry', '0001_initial'),
     ]
 
     operations = [

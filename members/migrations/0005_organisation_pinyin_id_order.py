@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('members', '0004_lean_history_indexes'),
-        ('registry', '0004_lean_history_indexes'),
+        ('registry', '0001_initial'),
     ]
 
     operations = [

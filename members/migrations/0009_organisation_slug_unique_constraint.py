@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("members", "0008_industry_member_count"),
-        ("registry", "0005_import_files_cache_table"),
+        ("registry", "0001_initial"),
     ]
 
     operations = [

@@ -1,50 +1,8 @@
-"""Staff roles: "Secretariat editors" keep the registry, "Secretariat viewers" read and export it.
+"""Staff roles: "Secretariat editors" and "Secretariat viewers" (see _setup.py)."""
 
-Superusers are for IT. Editors may delete only what carries no history; OrganisationAdmin refuses
-the deletion of an organisation with memberships, terms or edits.
-"""
-
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-APPS = ["registry", "members", "governance"]
-EDITORS = "Secretariat editors"
-VIEWERS = "Secretariat viewers"
-# Memberships and terms end through the lifecycle and succession, which keep the record; they are not deleted.
-EDITORS_MAY_DELETE = {"organisation", "person", "industry"}
-
-
-def create_roles(apps, schema_editor):
-    # Permissions are normally created after migrate; the groups need them now.
-    for app_config in apps.get_app_configs():
-        historical = getattr(app_config, "models_module", None) is None
-        if historical:
-            app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        if historical:
-            app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    ours = Permission.objects.filter(content_type__app_label__in=APPS).exclude(
-        content_type__model__startswith="historical"
-    )
-    editors, _ = Group.objects.get_or_create(name=EDITORS)
-    editors.permissions.set(
-        [
-            p
-            for p in ours
-            if p.codename.split("_", 1)[0] in {"add", "change", "view", "import", "export"}
-            or (p.codename.startswith("delete_") and p.content_type.model in EDITORS_MAY_DELETE)
-        ]
-    )
-    viewers, _ = Group.objects.get_or_create(name=VIEWERS)
-    viewers.permissions.set(
-        [p for p in ours if p.codename.startswith("view_") or p.codename == "export_organisation"]
-    )
-
-
-def remove_roles(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name__in=[EDITORS, VIEWERS]).delete()
+from registry.migrations._setup import create_roles, remove_roles
 
 
 class Migration(migrations.Migration):

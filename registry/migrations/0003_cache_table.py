@@ -4,15 +4,12 @@ Public pages and the import preview live in this cache (settings.CACHES), and ev
 bumps the public pages' version in it.
 """
 
-from django.core.management import call_command
 from django.db import migrations
 
-
-def create_cache_table(apps, schema_editor):
-    call_command("createcachetable", database=schema_editor.connection.alias, verbosity=0)
+from registry.migrations._setup import create_cache_tables
 
 
 class Migration(migrations.Migration):
     dependencies = [("registry", "0002_secretariat_roles")]
 
-    operations = [migrations.RunPython(create_cache_table, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(create_cache_tables, migrations.RunPython.noop)]

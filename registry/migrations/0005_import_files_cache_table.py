@@ -1,11 +1,8 @@
 """Create the table of the cache that keeps import files between preview and confirmation (settings.CACHES)."""
 
-from django.core.management import call_command
 from django.db import migrations
 
-
-def create_cache_tables(apps, schema_editor):
-    call_command("createcachetable", database=schema_editor.connection.alias, verbosity=0)
+from registry.migrations._setup import create_cache_tables
 
 
 class Migration(migrations.Migration):
