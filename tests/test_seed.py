@@ -10,6 +10,7 @@ from django.core.management import call_command
 from governance.models import Person, Term
 from members.models import Industry, Membership, Organisation, Sector
 from registry.models import Alliance, Source, Sourced
+from tests.conftest import seed_alliance
 
 SEED_FILE = settings.SEED_DIR / "china-green-manufacturing-alliance.toml"
 
@@ -35,6 +36,12 @@ OFFICES = [
 ]
 
 FOUNDING_DAY = datetime.date(2017, 7, 22)
+
+
+@pytest.fixture
+def seeded(db):
+    """The seed command itself, run for each test: elsewhere the suite loads the rows it wrote once (conftest)."""
+    seed_alliance()
 
 
 def test_seed_holds_the_alliance_profile(seeded):
