@@ -1,9 +1,13 @@
-"""An editor walks the back office in headless Chromium: list, change page, an action, the dashboard."""
+"""An editor walks the back office in headless Chromium: list, change page, an action, the dashboard, an import."""
+
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from members.models import Membership, Organisation
+
+DATA = Path(__file__).parent / "data"
 
 
 @pytest.fixture
@@ -115,3 +119,30 @@ def test_export_page_select_all_toggle_works_under_the_content_security_policy(
     # The library's inline styles apply too: its heading line sits flush, its toggle's label is bold.
     weight = page.evaluate("getComputedStyle(document.querySelector('label[for=select-all-toggle]')).fontWeight")
     assert weight == "700"
+
+
+def test_editor_imports_a_file_after_fixing_what_its_preview_found(
+    live_server, seeded, secretariat_editor, page, shoot, tmp_path
+):
+    bad = tmp_path / "members.csv"
+    rows = [f"测试公司{n},没有这个行业,正式会员" for n in range(1, 41)] + ["另一家公司,汽车零部件,不知道"]
+    bad.write_text("\n".join(["名称,行业,状态", *rows]) + "\n", encoding="utf-8")
+    log_in_as_editor(page, live_server)
+
+    page.goto(f"{live_server.url}/admin/members/organisation/import/")
+    page.set_input_files("#id_import_file", str(bad))
+    page.click("#content input[type=submit]")
+    summary = page.locator("ul.problem-summary li")
+    expect(summary).to_have_count(2)
+    expect(summary.first).to_have_text("列 行业：没有行业“没有这个行业”。 共 40 行：2–41。")
+    expect(summary.last).to_contain_text("共 1 行：42。")
+    expect(page.locator("input[type=submit][name=confirm]")).to_have_count(0)  # nothing to confirm
+    shoot(page, "import-problems")
+    assert not Organisation.objects.filter(name__startswith="测试公司").exists()
+
+    page.set_input_files("#id_import_file", str(DATA / "members-utf8.csv"))
+    page.click("#content input[type=submit]")
+    expect(page.locator("#content")).to_contain_text("新增 2 行，修改 1 行，未变 0 行。")
+    page.click("input[type=submit][name=confirm]")
+    expect(page.locator("ul.messagelist")).to_be_visible()
+    assert Organisation.objects.filter(name="比亚迪股份有限公司").exists()
