@@ -6,10 +6,6 @@ The formats below add what import-export lacks: the file handed over as bytes fo
 a BOM on export, and neutralising every formula start (its own setting only escapes a leading =).
 """
 
-import itertools
-from collections.abc import Iterable
-from dataclasses import dataclass
-
 import tablib
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -139,7 +135,7 @@ class OrganisationResource(RegistryResource):
             else:
                 result.append_base_error(MemberFileProblem(str(problem)))
         # Every problem once, with the rows it is in; the table of rows lists as many as a preview does.
-        result.row_problems = problem_summary(problem for problem in outcome.errors if problem.row and problem.row > 1)
+        result.row_problems = transfer.problem_summary(outcome.errors)
         result.invalid_rows_in_file = len(by_row)
         for number in sorted(by_row)[:PREVIEW_ROWS]:
             result.append_invalid_row(number, {}, ValidationError(by_row[number]))
@@ -164,34 +160,6 @@ PREVIEW_ROWS = 1000
 _IMPORT_TYPES = {"create": RowResult.IMPORT_TYPE_NEW, "update": RowResult.IMPORT_TYPE_UPDATE}
 _COLUMN_FIELDS = {c.key: transfer.MEMBERSHIP_FIELDS.get(c.key, c.key) for c in transfer.COLUMNS}
 _MEMBERSHIP_FIELDS = set(transfer.MEMBERSHIP_FIELDS.values())
-
-
-@dataclass(frozen=True)
-class ProblemRows:
-    """One problem as a file's rows share it: the column, the message, and the rows it is in."""
-
-    column: str
-    message: str
-    rows: tuple[int, ...]
-
-    @property
-    def row_ranges(self) -> str:
-        """The rows as a spreadsheet user reads them: 2–5, 9, 11–13."""
-        ranges, start = [], self.rows[0]
-        for previous, row in itertools.pairwise((*self.rows, None)):
-            if row != previous + 1:
-                ranges.append(str(start) if start == previous else f"{start}–{previous}")
-                start = row
-        return ", ".join(ranges)
-
-
-def problem_summary(problems: Iterable[transfer.Problem]) -> list[ProblemRows]:
-    """Problems of rows grouped by column and message, in the order of their first row."""
-    rows: dict[tuple[str, str], list[int]] = {}
-    for problem in problems:
-        rows.setdefault((problem.column, str(problem.message)), []).append(problem.row)
-    grouped = [ProblemRows(column, message, tuple(sorted(set(numbers)))) for (column, message), numbers in rows.items()]
-    return sorted(grouped, key=lambda problem: problem.rows[0])
 
 
 def _preview_rows(plans: list[transfer.RowPlan]):

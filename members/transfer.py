@@ -17,6 +17,7 @@ import datetime
 import gc
 import getpass
 import io
+import itertools
 import logging
 import multiprocessing
 import os
@@ -34,6 +35,7 @@ from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from members import bulk
 from members.models import Industry, Membership, Organisation, member_counts_deferred, unique_slug
@@ -230,6 +232,42 @@ class Problem:
             where.append(_("column %(column)s") % {"column": self.column})
         prefix = _("Warning") if self.warning else _("Error")
         return f"{prefix}: {', '.join(where)}: {self.message}" if where else f"{prefix}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ProblemRows:
+    """One problem as a file's rows share it: the column, the message, and the rows it is in."""
+
+    column: str
+    message: str
+    rows: tuple[int, ...]
+
+    def __str__(self):
+        return ngettext(
+            "Column %(column)s: %(message)s Row %(rows)s.",
+            "Column %(column)s: %(message)s %(counter)s rows: %(rows)s.",
+            len(self.rows),
+        ) % {"column": self.column, "message": self.message, "rows": self.row_ranges, "counter": len(self.rows)}
+
+    @property
+    def row_ranges(self) -> str:
+        """The rows as a spreadsheet user reads them: 2–5, 9, 11–13."""
+        ranges, start = [], self.rows[0]
+        for previous, row in itertools.pairwise((*self.rows, None)):
+            if row != previous + 1:
+                ranges.append(str(start) if start == previous else f"{start}–{previous}")
+                start = row
+        return ", ".join(ranges)
+
+
+def problem_summary(problems: Iterable[Problem]) -> list[ProblemRows]:
+    """The problems of rows below the header, grouped by column and message, in the order of their first row."""
+    rows: dict[tuple[str, str], list[int]] = {}
+    for problem in problems:
+        if problem.row and problem.row > 1:
+            rows.setdefault((problem.column, str(problem.message)), []).append(problem.row)
+    grouped = [ProblemRows(column, message, tuple(sorted(set(numbers)))) for (column, message), numbers in rows.items()]
+    return sorted(grouped, key=lambda problem: problem.rows[0])
 
 
 @dataclass

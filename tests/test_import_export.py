@@ -137,6 +137,27 @@ def test_import_members_industry_by_slug_and_label(seeded, tmp_path):
     }
 
 
+def test_import_members_ends_a_list_of_repeated_problems_with_each_once(seeded, tmp_path):
+    before = snapshot()
+    path = tmp_path / "bad.csv"
+    rows = [f"公司{n},没有这个行业" for n in range(3)] + ["丁公司,汽车零部件", "戊公司,没有这个行业"]
+    path.write_text("\n".join(["name,industry", *rows]) + "\n", encoding="utf-8")
+
+    err = io.StringIO()
+    with translation.override("en"), pytest.raises(CommandError):
+        call_command("import_members", str(path), stdout=io.StringIO(), stderr=err)
+
+    lines = err.getvalue().splitlines()
+    assert [line for line in lines if line.startswith("Error: row ")] == [
+        f"Error: row {row}, column industry: There is no industry 没有这个行业." for row in (2, 3, 4, 6)
+    ]
+    assert lines[-2:] == [
+        "The same problems, each once with its rows:",
+        "  Column industry: There is no industry 没有这个行业. 4 rows: 2–4, 6.",
+    ]
+    assert snapshot() == before
+
+
 def test_import_members_matches_by_credit_code_before_name(seeded):
     run_import("members-utf8.csv")
     byd = Organisation.objects.get(credit_code=BYD_CODE)

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from members.transfer import import_members
+from members.transfer import import_members, problem_summary
 
 
 class Command(BaseCommand):
@@ -26,6 +26,12 @@ class Command(BaseCommand):
         )
         for problem in result.problems:
             self.stderr.write(str(problem))
+        grouped = problem_summary(result.errors)
+        if any(len(problem.rows) > 1 for problem in grouped):
+            # A column wrong in thousands of rows lists thousands of lines: end with each problem once.
+            self.stderr.write(_("The same problems, each once with its rows:"))
+            for problem in grouped:
+                self.stderr.write(f"  {problem}")
         summary = _("created %(created)d, updated %(updated)d, unchanged %(unchanged)d, errors %(errors)d") % {
             "created": 0 if result.errors else result.created,
             "updated": 0 if result.errors else result.updated,
