@@ -215,6 +215,7 @@ class Event(Sourced):
     place = models.CharField(_("place"), max_length=100, blank=True)
     place_en = models.CharField(_("place (English)"), max_length=100, blank=True)
     description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
 
     class Meta:
         verbose_name = _("event")

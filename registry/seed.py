@@ -109,7 +109,7 @@ class Seeder:
         event = self.upsert(
             Event,
             {"alliance": alliance, "name": assembly["name"], "held_on": assembly["held_on"]},
-            self.fields(assembly, "kind", "name_en", "place", "place_en", "description")
+            self.fields(assembly, "kind", "name_en", "place", "place_en", "description", "description_en")
             | self.sourced("assembly", assembly),
         )
         for order, row in enumerate(assembly["speakers"], 1):

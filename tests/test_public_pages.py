@@ -91,6 +91,7 @@ def test_home_shows_the_alliance_in_the_pages_script(client, seeded):
         "楊元慶",
         "理事長",
         "中國制造2025",
+        "聯盟各方領導和專家分享關於綠色制造的真知灼見",
     ]:
         assert text in hant
     hans = client.get("/zh-hans/").content.decode()
@@ -102,6 +103,7 @@ def test_home_shows_the_alliance_in_the_pages_script(client, seeded):
         "成立大会",
         "中国制造2025",
         "联想集团的绿色制造实践探索",
+        "联盟各方领导和专家分享关于绿色制造的真知灼见",
     ]:
         assert text in hans
     assert "楊元慶" not in hans
@@ -117,8 +119,10 @@ def test_home_shows_the_alliance_in_english(client, seeded):
         "Yang Yuanqing",
         "Made in China 2025",
         "Founding Assembly of the China Green Manufacturing Alliance",
+        "The alliance's founding ceremony, at which its leaders and experts share their insights",
     ]:
         assert html.escape(text) in page, text
+    assert "真知灼見" not in page and "真知灼见" not in page  # the assembly's description, in English only
 
 
 def test_home_counts_members_per_sector_with_an_other_group(client, seeded):
