@@ -282,6 +282,9 @@ def test_member_page_shows_its_record_and_its_peoples_offices(client, seeded):
     assert "Mr Wang" not in page
     english = client.get("/en/members/lenovo-group/").content.decode()
     assert "Yang Yuanqing" in english and "Chairman" in english and "enterprise" in english.lower()
+    # Chinese on an English page says so, for screen readers and fonts.
+    assert '<dd lang="zh-Hans">联想</dd>' in english
+    assert '<dd lang="zh-Hant">聯想</dd>' in client.get("/zh-hant/members/lenovo-group/").content.decode()
 
 
 def test_member_page_carries_json_ld(client, seeded):

@@ -142,6 +142,12 @@ def html_lang() -> str:
     return HTML_LANG.get(_language(), _language())
 
 
+@register.simple_tag
+def script_lang() -> str:
+    """The language tag of text the ``script`` filter wrote: Chinese, in Simplified on English pages too."""
+    return HTML_LANG["zh-hant"] if _language() == "zh-hant" else HTML_LANG["zh-hans"]
+
+
 @dataclass(frozen=True)
 class LanguageVersion:
     """This page in one of the site's languages."""
