@@ -441,7 +441,7 @@ class RowParser:
                 allowed = "、".join(f"{value} {_label(label)}" for value, label in CHOICE_LABELS[key].items())
                 raise ValidationError(
                     _("%(value)s is not a valid %(column)s; use one of: %(allowed)s.")
-                    % {"value": text, "column": COLUMNS_BY_KEY[key].key, "allowed": allowed}
+                    % {"value": text, "column": column_name(key), "allowed": allowed}
                 )
             return choice
         if key == "joined_on":
@@ -1018,13 +1018,16 @@ def _unneutralise(value: str) -> str:
 
 
 def export_headers(language: str | None = None) -> list[str]:
-    """Chinese labels in the language's script; English keys for English."""
+    return [column_name(c.key, language) for c in COLUMNS]
+
+
+def column_name(key: str, language: str | None = None) -> str:
+    """A column's header as an export writes it: its Chinese label in the language's script, its key in English."""
     language = language or translation.get_language() or "zh-hans"
     if language == "en":
-        return [c.key for c in COLUMNS]
-    if language == "zh-hant":
-        return [c.label for c in COLUMNS]
-    return [names.to_simplified(c.label) for c in COLUMNS]
+        return key
+    label = COLUMNS_BY_KEY[key].label
+    return label if language == "zh-hant" else names.to_simplified(label)
 
 
 def export_value(key: str, value: str, language: str | None = None) -> str:
