@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
-from import_export.forms import ImportForm
+from import_export.forms import ImportForm, SelectableFieldsExportForm
 
-from members import quality, services
+from members import quality, services, transfer
 from members.models import Industry, Membership, Organisation, Sector
 from members.resources import FORMATS, OrganisationResource
 from registry.admin import SOURCE_FIELDSET, HistoryAdmin, KeepHistoryMixin, VersionedRelatedFilter
@@ -208,6 +208,18 @@ class MembershipInline(admin.TabularInline):
     extra = 0
 
 
+def member_file_columns(fields_list: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
+    """import-export's list of a resource's columns, named as the page's language writes the file's headers."""
+    return [(resource, [transfer.column_name(key) for key in keys]) for resource, keys in fields_list]
+
+
+class MemberFileExportForm(SelectableFieldsExportForm):
+    """The export's columns, each named as the file's header will be: 名称 on Chinese pages, name on English ones."""
+
+    def _get_field_label(self, resource, field_name: str) -> str:
+        return transfer.column_name(field_name)
+
+
 class LimitedImportForm(ImportForm):
     """The admin's import form: refuses a file over IMPORT_MAX_UPLOAD_SIZE (settings).
 
@@ -235,6 +247,7 @@ class OrganisationAdmin(KeepHistoryMixin, ImportExportMixin, HistoryAdmin):
     # members.transfer, in bulk (OrganisationResource.import_data), not row by row.
     resource_classes = [OrganisationResource]
     import_form_class = LimitedImportForm
+    export_form_class = MemberFileExportForm
     import_formats = export_formats = FORMATS
     import_template_name = "admin/members/organisation/import.html"
     # No LogEntry per imported row: each row's history records who imported it and why, and thousands of
@@ -267,6 +280,13 @@ class OrganisationAdmin(KeepHistoryMixin, ImportExportMixin, HistoryAdmin):
         (_("Derived names"), {"fields": ["name_hans", "name_hant", "pinyin", "initials", "pinyin_override"]}),
         SOURCE_FIELDSET,
     ]
+
+    def import_action(self, request, **kwargs):
+        response = super().import_action(request, **kwargs)
+        context = getattr(response, "context_data", None)
+        if context and "fields_list" in context:
+            context["fields_list"] = member_file_columns(context["fields_list"])
+        return response
 
     def process_import(self, request, **kwargs):
         # django-import-export reads the kept file without asking whether it is still there, or whether
@@ -304,10 +324,12 @@ class OrganisationAdmin(KeepHistoryMixin, ImportExportMixin, HistoryAdmin):
             "form": form,
             "opts": self.model._meta,
             "media": self.media + form.media,
-            "fields_list": [
-                (resource.get_display_name(), [f.column_name for f in resource.get_user_visible_fields()])
-                for resource in resources
-            ],
+            "fields_list": member_file_columns(
+                [
+                    (resource.get_display_name(), [f.column_name for f in resource.get_user_visible_fields()])
+                    for resource in resources
+                ]
+            ),
             "import_error_display": self.import_error_display,
             "result": result,
         }

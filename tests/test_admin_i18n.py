@@ -69,3 +69,19 @@ def test_import_pages_are_translated_into_traditional(seeded, admin_client):
     page = preview.content.decode()
     assert "待導入數據的預覽" in page and "確認導入" in page and "新增" in page
     assert "导入" not in page and "预览" not in page
+
+
+@pytest.mark.parametrize(
+    ("accept", "columns"),
+    [
+        ("zh-CN", ["名称", "英文名称", "统一社会信用代码", "入会日期"]),
+        ("zh-TW", ["名稱", "英文名稱", "統一社會信用代碼", "入會日期"]),
+        ("en", ["name", "name_en", "credit_code", "joined_on"]),
+    ],
+)
+def test_import_and_export_pages_name_the_columns_as_the_file_does(admin_client, accept, columns):
+    form = admin_client.get("/admin/members/organisation/import/", HTTP_ACCEPT_LANGUAGE=accept).content.decode()
+    assert ", ".join(columns[:2]) in form
+    export = admin_client.get("/admin/members/organisation/export/", HTTP_ACCEPT_LANGUAGE=accept)
+    labels = [field.label for field in export.context["form"] if getattr(field.field, "is_selectable_field", False)]
+    assert set(columns) <= set(labels)
