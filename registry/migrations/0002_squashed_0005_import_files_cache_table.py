@@ -1,4 +1,4 @@
-"""The registry app's staff roles and cache tables, in place of 0002_secretariat_roles to 0005_import_files_cache_table."""
+"""The registry app's staff roles and cache tables, in place of 0002_secretariat_roles to 0005."""
 
 from django.db import migrations
 

@@ -50,5 +50,5 @@ def remove_roles(apps, schema_editor):
 
 
 def create_cache_tables(apps, schema_editor):
-    """The tables of the caches in the database (settings.CACHES): public pages, and import files awaiting confirmation."""
+    """The tables of the caches in the database (settings.CACHES): public pages, import files awaiting confirmation."""
     call_command("createcachetable", database=schema_editor.connection.alias, verbosity=0)
