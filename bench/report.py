@@ -79,3 +79,25 @@ def rate_row(name: str, phase: dict, anchor: dict, *, at_least: float) -> Row:
         f"≥ {at_least:,.0f} rows/s",
         phase["rows_per_s"] >= at_least,
     )
+
+
+def admin_row(name: str, result: dict, stock: dict, *, at_most_ms: float, stock_quoted_ms: float) -> Row:
+    """A changelist's p50 against Django's stock admin of the same list, served by the same server.
+
+    The target is in milliseconds; the issue that sets it quotes the stock admin at ``stock_quoted_ms``
+    on its author's machine, so the same target as a ratio is at_most_ms / stock_quoted_ms. The verdict
+    is the target in milliseconds; the ratio's is given beside it.
+    """
+    figures, anchor = result["all"], stock["all"]
+    failed = figures["errors"] + figures["5xx"]
+    ratio = figures["p50_ms"] / anchor["p50_ms"] if anchor["p50_ms"] else float("inf")
+    ratio_target = at_most_ms / stock_quoted_ms
+    ratio_met = "met" if ratio <= ratio_target and not failed else "missed"
+    return Row(
+        name,
+        f"p50 {figures['p50_ms']:.0f} ms over {figures['requests']} requests, {failed} errors",
+        f"stock admin p50 {anchor['p50_ms']:.0f} ms",
+        percent(figures["p50_ms"], anchor["p50_ms"]),
+        f"≤ {at_most_ms:.0f} ms; as a ratio ≤ {ratio_target:.0%}: {ratio_met}",
+        figures["p50_ms"] <= at_most_ms and not failed,
+    )

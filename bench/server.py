@@ -10,6 +10,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+STOCK_ADMIN = "/default-admin/"  # bench/default_admin.py: Django's stock admin, the changelist's anchor
 
 
 def require_postgres() -> str:
