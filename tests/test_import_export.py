@@ -137,23 +137,20 @@ def test_import_members_industry_by_slug_and_label(seeded, tmp_path):
     }
 
 
-def test_import_members_ends_a_list_of_repeated_problems_with_each_once(seeded, tmp_path):
+def test_import_members_names_a_repeated_problem_once_with_every_row_it_is_in(seeded, tmp_path):
     before = snapshot()
     path = tmp_path / "bad.csv"
-    rows = [f"公司{n},没有这个行业" for n in range(3)] + ["丁公司,汽车零部件", "戊公司,没有这个行业"]
-    path.write_text("\n".join(["name,industry", *rows]) + "\n", encoding="utf-8")
+    rows = [f"公司{n},没有这个行业" for n in range(3)] + ["丁公司,汽车零部件", "戊公司,没有这个行业", "己公司,不存在"]
+    path.write_text("\n".join(["name,industry,备注", *rows]) + "\n", encoding="utf-8")
 
     err = io.StringIO()
     with translation.override("en"), pytest.raises(CommandError):
         call_command("import_members", str(path), stdout=io.StringIO(), stderr=err)
 
-    lines = err.getvalue().splitlines()
-    assert [line for line in lines if line.startswith("Error: row ")] == [
-        f"Error: row {row}, column industry: There is no industry 没有这个行业." for row in (2, 3, 4, 6)
-    ]
-    assert lines[-2:] == [
-        "The same problems, each once with its rows:",
-        "  Column industry: There is no industry 没有这个行业. 4 rows: 2–4, 6.",
+    assert err.getvalue().splitlines() == [
+        "Warning: row 1, column 备注: Unknown column, ignored.",
+        "Error: Column industry: There is no industry 没有这个行业. 4 rows: 2–4, 6.",
+        "Error: row 7, column industry: There is no industry 不存在.",
     ]
     assert snapshot() == before
 

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from members.transfer import import_members, problem_summary
+from members.transfer import Problem, import_members, problem_summary
 
 
 class Command(BaseCommand):
@@ -25,13 +25,14 @@ class Command(BaseCommand):
             data, filename=file.name, encoding=encoding, dry_run=dry_run, progress=self._progress(data)
         )
         for problem in result.problems:
-            self.stderr.write(str(problem))
-        grouped = problem_summary(result.errors)
-        if any(len(problem.rows) > 1 for problem in grouped):
-            # A column wrong in thousands of rows lists thousands of lines: end with each problem once.
-            self.stderr.write(_("The same problems, each once with its rows:"))
-            for problem in grouped:
-                self.stderr.write(f"  {problem}")
+            if not problem.row or problem.row == 1:  # the file's own, and its header's
+                self.stderr.write(str(problem))
+        # Each problem of the rows once, with every row it is in: a column wrong in 100,000 rows is one line.
+        for problem in problem_summary(result.errors):
+            if len(problem.rows) == 1:
+                self.stderr.write(str(Problem(problem.rows[0], problem.column, problem.message)))
+            else:
+                self.stderr.write(f"{_('Error')}: {problem}")
         summary = _("created %(created)d, updated %(updated)d, unchanged %(unchanged)d, errors %(errors)d") % {
             "created": 0 if result.errors else result.created,
             "updated": 0 if result.errors else result.updated,
