@@ -136,6 +136,8 @@ def test_editor_imports_a_file_after_fixing_what_its_preview_found(
     expect(summary).to_have_count(2)
     expect(summary.first).to_have_text("列 行业：没有行业“没有这个行业”。 共 40 行：2–41。")
     expect(summary.last).to_contain_text("共 1 行：42。")
+    first_row = page.locator("table.row-problems tbody tr").first
+    expect(first_row).to_have_text("2行业没有行业“没有这个行业”。")  # written out, not a count to hover over
     expect(page.locator("input[type=submit][name=confirm]")).to_have_count(0)  # nothing to confirm
     shoot(page, "import-problems")
     assert not Organisation.objects.filter(name__startswith="测试公司").exists()

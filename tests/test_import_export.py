@@ -428,7 +428,8 @@ def test_admin_import_reports_every_problem_at_once_with_row_and_column_and_writ
     assert list(problems[3]) == ["统一社会信用代码"]
     assert list(problems[4]) == ["状态"]
     assert problems[4]["状态"][0].startswith("“不知道”不是有效的状态，请使用：")  # the column as the file names it
-    assert "没有行业“没有这个行业”。" in response.content.decode()
+    # Each row's problem is written out in the table, not only counted.
+    assert "<tr><td>2</td><td>行业</td><td>没有行业“没有这个行业”。</td></tr>" in response.content.decode()
     assert response.context.get("confirm_form") is None
     assert snapshot() == before
 
