@@ -25,7 +25,8 @@ class Command(BaseCommand):
             data, filename=file.name, encoding=encoding, dry_run=dry_run, progress=self._progress(data)
         )
         for problem in result.problems:
-            if not problem.row or problem.row == 1:  # the file's own, and its header's
+            # The file's own, its header's and warnings, each as it is; the rows' errors are grouped below.
+            if problem.warning or not problem.row or problem.row == 1:
                 self.stderr.write(str(problem))
         # Each problem of the rows once, with every row it is in: a column wrong in 100,000 rows is one line.
         for problem in problem_summary(result.errors):
