@@ -1,6 +1,9 @@
 import dataclasses
 from urllib.parse import quote as urlquote
 
+from axes.admin import AccessAttemptAdmin as AxesAccessAttemptAdmin
+from axes.models import AccessAttempt
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
@@ -11,7 +14,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import RFC3986_SUBDELIMS
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
@@ -201,3 +204,18 @@ class PolicyDocumentAdmin(HistoryAdmin):
     list_display = ["title", "issued_by", "year"]
     search_fields = ["title", "title_en"]
     autocomplete_fields = ["issuer"]
+
+
+# django-axes' list of sign-in attempts, where a superuser unlocks an editor. Its status column is named
+# after its method in English, and counted "3 Attempt Remaining": both written here as the page's language has them.
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(AxesAccessAttemptAdmin):
+    @admin.display(description=_("Status"))
+    def status(self, obj: AccessAttempt) -> str:
+        left = settings.AXES_FAILURE_LIMIT - obj.failures_since_start
+        if left <= 0:
+            return gettext("Locked Out")
+        return ngettext("%(count)s attempt left", "%(count)s attempts left", left) % {"count": left}

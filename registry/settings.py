@@ -75,7 +75,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "simple_history",
-    "axes",
+    "registry.apps.AxesConfig",
     "import_export",
     "registry",
     "members",
