@@ -50,7 +50,30 @@ def member_counts_deferred() -> Iterator[None]:
     Industry.objects.count_members()
 
 
+# The article writes an industry as its name and 行業 or 業 (電子信息行業); files and searches may leave it off.
+INDUSTRY_SUFFIXES = ("行业", "业")
+
+
+def industry_keys(key: str) -> set[str]:
+    """A match key, and the same key without an industry suffix: 电子信息行业 also as 电子信息."""
+    keys = {key} if key else set()
+    for suffix in INDUSTRY_SUFFIXES:
+        if key.endswith(suffix) and len(key) > len(suffix):
+            keys.add(key[: -len(suffix)])
+            break
+    return keys
+
+
 class IndustryQuerySet(models.QuerySet):
+    def named(self, text: str):
+        """The industry ``text`` names in full: its name in either script, with or without 行業/業, its
+        English name or its slug."""
+        text = names.clean_text(text)
+        if not text:
+            return self.none()
+        keys = industry_keys(names.match_key(text))
+        return self.filter(Q(name_key__in=keys) | Q(name_en__iexact=text) | Q(slug=text.lower()))
+
     def count_members(self) -> int:
         """Store each industry's count of active members again, after its members or their statuses changed."""
         if _counting_deferred.get():

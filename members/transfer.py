@@ -38,7 +38,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from members import bulk
-from members.models import Industry, Membership, Organisation, member_counts_deferred, unique_slug
+from members.models import Industry, Membership, Organisation, industry_keys, member_counts_deferred, unique_slug
 from members.validators import normalise_credit_code, validate_credit_code
 from registry import names
 from registry.caching import bump_public_version
@@ -312,24 +312,15 @@ class IndustryResolver:
         self.by_key = {}
         for industry in industries if industries is not None else Industry.objects.all():
             for text in (industry.name, industry.label):
-                for key in self._keys(names.match_key(text)):
+                for key in industry_keys(names.match_key(text)):
                     self.by_key.setdefault(key, industry)
             for text in (industry.name_en, industry.slug):
                 if text:
                     self.by_key.setdefault(header_key(text), industry)
 
-    @staticmethod
-    def _keys(key: str) -> set[str]:
-        keys = {key} if key else set()
-        for suffix in ("行业", "业"):
-            if key.endswith(suffix) and len(key) > len(suffix):
-                keys.add(key[: -len(suffix)])
-                break
-        return keys
-
     def resolve(self, value: str) -> Industry | None:
         key = names.match_key(value)
-        for candidate in [key, *sorted(self._keys(key) - {key})]:
+        for candidate in [key, *sorted(industry_keys(key) - {key})]:
             if candidate in self.by_key:
                 return self.by_key[candidate]
         return None

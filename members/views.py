@@ -16,6 +16,7 @@ from django.views.decorators.http import condition
 
 from governance.views import public_terms
 from members.models import Industry, Membership, Organisation, Sector
+from registry import names
 from registry.caching import public_page, public_version
 from registry.pagination import SEARCH_COUNT_LIMIT, CappedPaginator, CountedPaginator
 
@@ -90,8 +91,11 @@ def member_previews(industries: list[Industry]) -> dict[int | None, list[Organis
 
 
 def clean_query(request) -> str:
-    """The search text, bounded and without characters a database refuses (PostgreSQL rejects NUL)."""
-    query = request.GET.get("q", "").replace("\x00", "")
+    """The search text, bounded and without control characters (PostgreSQL rejects NUL).
+
+    A text of nothing else is no search: the directory is shown, not every member as found.
+    """
+    query = names.clean_text(request.GET.get("q", ""))
     return " ".join(query.split())[:QUERY_MAX_LENGTH]
 
 
@@ -110,6 +114,8 @@ def directory(request):
     if query:
         found = CappedPaginator(listed_members(with_industry=True).search(query), PAGE_SIZE, limit=SEARCH_COUNT_LIMIT)
         context["page_obj"] = found.get_page(request.GET.get("page"))
+        # A search for an industry (家电, 家電行業, Home appliances) leads to its page as well as to the names.
+        context["industry_match"] = Industry.objects.named(query).first()
     else:
         groups = sector_groups()
         previews = member_previews([industry for group in groups for industry in group.industries])

@@ -406,6 +406,36 @@ def test_search_shows_nothing_found_for_an_unknown_name(client, seeded):
     assert '<li class="muted">No members.</li>' in page
 
 
+@pytest.mark.parametrize(
+    ("language", "query", "shown"),
+    [
+        ("zh-hans", "家电", "家电"),
+        ("zh-hans", "家電行業", "家电"),  # as the article writes it, in Traditional
+        ("zh-hant", "家电行业", "家電"),
+        ("en", "home appliances", "Home appliances"),
+        ("en", "home-appliances", "Home appliances"),
+    ],
+)
+def test_a_search_for_an_industry_leads_to_its_page_with_its_count(client, seeded, language, query, shown):
+    page = client.get(url("members:directory", language), {"q": query}).content.decode()
+    address = url("members:industry", language, slug="home-appliances")
+    count = Industry.objects.get(slug="home-appliances").member_count
+    assert f'<a href="{address}">{shown}</a> <span class="count"' in page
+    assert f">{count}</span></p>" in page and count == 3
+
+
+def test_a_search_for_part_of_an_industry_name_names_no_industry(client, seeded):
+    page = client.get(url("members:directory", "zh-hans"), {"q": "家"}).content.decode()
+    assert "industry-match" not in page
+
+
+@pytest.mark.parametrize("query", ["\x01", "\x7f\x02", " \x00 "])
+def test_a_search_of_control_characters_alone_shows_the_directory_not_every_member_as_found(client, seeded, query):
+    page = client.get(url("members:directory", "en"), {"q": query}).content.decode()
+    assert "members found" not in page
+    assert '<section class="sector"' in page
+
+
 def test_a_search_matching_more_members_than_it_counts_says_so_and_pages_without_a_total(client, industry, monkeypatch):
     monkeypatch.setattr(views, "SEARCH_COUNT_LIMIT", 25)
     make_members(industry, 0, 30)
@@ -471,7 +501,7 @@ def make_members(industry, start, stop):
 PAGES_FOR_COUNTS = [
     ("registry:home", {}, "", 19),
     ("members:directory", {}, "", 11),
-    ("members:directory", {}, "?q=Member", 9),
+    ("members:directory", {}, "?q=Member", 10),
     ("members:industry", {"slug": "electronics-information"}, "", 10),
     ("members:industry", {"slug": "electronics-information"}, "?page=2", 10),
     ("members:detail", {"slug": "lenovo-group"}, "", 9),
