@@ -67,6 +67,11 @@ def sector_groups() -> list[SectorGroup]:
     return [*groups.values(), other] if other.industries else list(groups.values())
 
 
+def unclassified_member_count() -> int:
+    """Active members of no industry yet, whom no sector counts: the directory lists them on their own."""
+    return Organisation.objects.members().filter(industry=None).count()
+
+
 def member_previews(industries: list[Industry]) -> dict[int | None, list[Organisation]]:
     """The first PREVIEW_SIZE active members of each industry and of none, in pinyin order, in one query."""
     keys = [industry.pk for industry in industries] + [None]
@@ -125,7 +130,7 @@ def directory(request):
         context["groups"] = groups
         context["empty_sectors"] = [group for group in groups if not group.industries]
         context["unclassified"] = previews.get(None, [])
-        context["unclassified_count"] = Organisation.objects.members().filter(industry=None).count()
+        context["unclassified_count"] = unclassified_member_count()
     return render(request, "members/directory.html", context)
 
 

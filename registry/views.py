@@ -7,7 +7,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 from governance.views import governance_groups
-from members.views import sector_groups
+from members.views import sector_groups, unclassified_member_count
 from registry.caching import public_page
 from registry.models import Alliance, Event, Speaker
 
@@ -53,7 +53,7 @@ def home(request):
         "assembly": assembly,
         "leaders": leaders(governance_groups(holders=LEADERS_SHOWN)),
         "sectors": sectors,
-        "member_count": sum(group.member_count for group in sectors),
+        "member_count": sum(group.member_count for group in sectors) + unclassified_member_count(),
         "nav": "home",
     }
     return render(request, "registry/home.html", context)

@@ -569,3 +569,41 @@ def test_lists_link_each_member_to_the_address_of_its_page(client, industry, lan
         assert views.member_address(directory, listed.slug) == reverse("members:detail", kwargs={"slug": "link-test"})
     page = client.get(url("members:industry", language, slug=industry.slug)).content.decode()
     assert f'href="{url("members:detail", language, slug="link-test")}"' in page
+
+
+@pytest.mark.parametrize(
+    ("language", "home_lines", "member_line"),
+    [
+        ("zh-hans", ["2017-07-22，北京", "国务院，2015", "杨元庆：联想集团"], "杨元庆</strong>：理事会 理事长"),
+        ("zh-hant", ["2017-07-22，北京", "國務院，2015", "楊元慶：聯想集團"], "楊元慶</strong>：理事會 理事長"),
+        ("en", ["2017-07-22, Beijing", "State Council, 2015", "Yang Yuanqing: Lenovo"], "Yuanqing</strong>: Council"),
+    ],
+)
+def test_chinese_pages_punctuate_in_full_width_and_english_pages_in_half(
+    client, seeded, language, home_lines, member_line
+):
+    home = re.sub(r"<[^>]+>", "", client.get(url("registry:home", language)).content.decode())
+    assert all(line in home for line in home_lines)
+    page = client.get(url("members:detail", language, slug="lenovo-group")).content.decode()
+    assert member_line in page
+    title = "（联想集团董事长兼CEO）" if language == "zh-hans" else "（聯想集團董事長兼CEO）"
+    assert (title in page) == (language != "en")
+
+
+def test_a_members_description_is_headed_as_its_own_not_as_the_alliances_profile(client, seeded):
+    Organisation.objects.filter(slug="lenovo-group").update(description="全球领先的科技公司。")
+    for language, heading in [("zh-hans", "简介"), ("zh-hant", "簡介"), ("en", "About")]:
+        page = client.get(url("members:detail", language, slug="lenovo-group")).content.decode()
+        assert f"<h2>{heading}</h2>" in page, language
+
+
+def test_english_member_pages_capitalise_kind_and_tier(client, seeded):
+    page = client.get(url("members:detail", "en", slug="lenovo-group")).content.decode()
+    assert "<dd>Enterprise</dd>" in page and "<dd>Member · founding member</dd>" in page
+
+
+def test_the_home_page_counts_members_of_no_industry_as_the_directory_lists_them(client, seeded):
+    member("未分类公司", None, name_en="Unclassified Co")
+    total = Organisation.objects.members().count()
+    page = client.get(url("registry:home", "en")).content.decode()
+    assert f"{total} active members." in page
