@@ -6,6 +6,8 @@ The formats below add what import-export lacks: the file handed over as bytes fo
 a BOM on export, and neutralising every formula start (its own setting only escapes a leading =).
 """
 
+import io
+
 import tablib
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -105,6 +107,10 @@ class OrganisationResource(RegistryResource):
         model = Organisation
         fields = [c.key for c in transfer.COLUMNS]
         import_id_fields = []
+
+    def get_export_headers(self, selected_fields=None):
+        """The headers in the page's language, as export_members writes them: 名称, 英文名称, … on Chinese pages."""
+        return [transfer.column_name(field.column_name) for field in self.get_export_fields(selected_fields) if field]
 
     def import_data(self, dataset: MemberFile, dry_run=False, raise_errors=False, **kwargs):
         """Check the file (``dry_run``: the preview) or import it, through members.transfer.
@@ -233,13 +239,18 @@ class DetectingCSV(base_formats.CSV):
 
 
 class SafeXLSX(base_formats.XLSX):
-    """XLSX whose cells never start a formula."""
+    """XLSX whose cells never start a formula, written as export_members writes it."""
 
     def create_dataset(self, in_stream, **kwargs):
         return MemberFile(in_stream)
 
     def export_data(self, dataset, **kwargs):
-        return super().export_data(_neutralised(dataset), **kwargs)
+        # transfer's writer, not tablib's: tablib writes a CR as it is, which comes back as LF, so a
+        # description typed in the admin (CRLF) would read as changed when the file is imported again.
+        out = io.BytesIO()
+        rows = [dataset.headers, *_neutralised(dataset)]
+        transfer.write_xlsx([["" if value is None else str(value) for value in row] for row in rows], out)
+        return out.getvalue()
 
 
 FORMATS = [DetectingCSV, SafeXLSX]

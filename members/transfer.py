@@ -186,8 +186,12 @@ def read_rows(data: bytes, *, filename: str = "", encoding: str = "auto") -> Ite
         from openpyxl.utils.escape import unescape
 
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        # Read-only mode trusts the size the file states for the sheet, which some programs write too small:
+        # the cells past it would be left out without a word.
+        sheet.reset_dimensions()
         try:
-            for row in workbook.worksheets[0].iter_rows(values_only=True):
+            for row in sheet.iter_rows(values_only=True):
                 # Excel writes a CR in a cell as _x000D_, which openpyxl leaves as it is.
                 yield [unescape(c) if isinstance(c, str) and "_x" in c else c for c in row]
         finally:
@@ -326,7 +330,8 @@ class IndustryResolver:
         return None
 
 
-_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]00:00(?::00)?)?$")
+# A date, and midnight as Excel writes a date-time cell to CSV (2017/7/22 0:00) or Python does (00:00:00).
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]0?0:00(?::00)?)?$")
 
 
 def parse_date(value) -> datetime.date:
@@ -367,6 +372,11 @@ def is_blank(cells: list) -> bool:
 
 _validate_url = URLValidator()
 
+# What Excel shows in a cell whose formula failed, and writes to CSV (and caches in XLSX) as the value.
+EXCEL_ERRORS = frozenset(
+    {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!"}
+)
+
 
 _MAX_LENGTHS = {c.key: Organisation._meta.get_field(c.key).max_length for c in COLUMNS if c.key in ORGANISATION_FIELDS}
 # Cells whose values repeat down a file (industry, choices, dates) are read once per distinct text.
@@ -401,6 +411,10 @@ class RowParser:
             text = cell_text(raw)
             if text[:1] == "'":
                 text = _unneutralise(text)
+            elif text[:1] == "#" and text in EXCEL_ERRORS:
+                message = _("The cell holds Excel's error %(value)s: correct its formula in Excel, then import again.")
+                problems.append(Problem(row, headers[key], message % {"value": text}))
+                continue
             if text == "":
                 if key == "name":
                     problems.append(Problem(row, headers[key], _("This column is required and the cell is empty.")))
@@ -539,13 +553,13 @@ def plan_import(
         plan = RowPlan(number)
         name_key = names.match_key(values["name"])
         code = values.get("credit_code")
-        duplicate = seen_codes.get(code) if code else None
-        duplicate = duplicate or seen_keys.get(name_key)
+        same_code = seen_codes.get(code) if code else None
+        duplicate = same_code or seen_keys.get(name_key)
         if duplicate:
             problems.append(
                 Problem(
                     number,
-                    headers["name"],
+                    headers["credit_code" if same_code else "name"],
                     _("This organisation is already in row %(row)d of the file.") % {"row": duplicate},
                 )
             )

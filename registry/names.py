@@ -10,6 +10,9 @@ import opencc
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 # Unicode's control characters (category Cc, which is closed: exactly these 65) but tab and newline.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# What a match key leaves out: every control character, and the format characters that show as nothing
+# (soft hyphen, zero-width space and joiners, word joiner, BOM), which pasting from web pages brings along.
+_INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\xad\u200b-\u200d\u2060\ufeff]")
 
 
 # The dictionaries are loaded on first use: OpenCC's take about 25 MB a direction and pypinyin's
@@ -60,8 +63,9 @@ def scripts(name: str) -> tuple[str, str]:
 
 
 def match_key(name: str) -> str:
-    """A key under which names equal across script, width, case and surrounding spaces collide."""
-    return to_simplified(unicodedata.normalize("NFKC", name or "").strip()).casefold()
+    """A key under which names equal across script, width, case, surrounding spaces and invisible characters
+    collide."""
+    return to_simplified(_INVISIBLE.sub("", unicodedata.normalize("NFKC", name or "")).strip()).casefold()
 
 
 @lru_cache(maxsize=65536)

@@ -1,6 +1,8 @@
 import csv
 import datetime
 import io
+import re
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -10,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from members import bulk, resources
+from members import bulk, resources, transfer
 from members.models import Industry, Membership, Organisation
 from members.transfer import NamesAhead, detect_encoding, import_members
 
@@ -203,6 +205,62 @@ def test_import_members_refuses_a_bad_file_listing_every_problem(seeded, name, e
     for message in expected:
         assert message in err
     assert snapshot() == before
+
+
+def problems_of(text: str, language="en") -> list[str]:
+    with translation.override(language):
+        return [str(problem) for problem in import_members(text.encode(), filename="m.csv").errors]
+
+
+def test_a_credit_code_twice_in_a_file_is_reported_in_its_column(seeded):
+    text = "name,credit_code,industry\n甲公司,91440300MA5ABCDE0E,家电\n乙公司,91440300 ma5abcde0e,家电\n"
+    assert problems_of(text) == ["Error: row 3, column credit_code: This organisation is already in row 2 of the file."]
+
+
+@pytest.mark.parametrize("value", ["#REF!", "#N/A", "#DIV/0!", "#VALUE!"])
+def test_an_excel_error_value_in_a_cell_is_a_problem_not_data(seeded, value):
+    before = snapshot()
+    text = f"name,industry,city\n新公司,家电,{value}\n{value},家电,北京\n"
+    message = f"The cell holds Excel's error {value}: correct its formula in Excel, then import again."
+    assert problems_of(text) == [f"Error: row 2, column city: {message}", f"Error: row 3, column name: {message}"]
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("written", ["華為\x07", "華為\u200b", "\ufeff华为", "华\u00ad为"])
+def test_a_name_with_an_invisible_character_updates_the_organisation_of_that_name(seeded, written):
+    huawei = Organisation.objects.get(slug="huawei")
+    result = import_members(f"name,industry,city\n{written},电子信息,东莞\n".encode(), filename="m.csv")
+    assert (result.errors, result.created, result.updated) == ([], 0, 1)
+    huawei.refresh_from_db()
+    assert huawei.city == "东莞"
+
+
+def test_midnight_as_excel_writes_a_date_time_to_csv_is_read_as_the_date(seeded):
+    result = import_members("name,industry,status,joined_on\n新公司,家电,active,2017/7/22 0:00\n".encode())
+    assert result.errors == []
+    assert Membership.objects.get(organisation__name="新公司").since == datetime.date(2017, 7, 22)
+
+
+def test_an_xlsx_sheet_that_states_too_small_a_size_is_read_whole(seeded, tmp_path):
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["name", "industry", "status", "city"])
+    workbook.active.append(["新公司", "家电", "active", "佛山"])
+    path = tmp_path / "m.xlsx"
+    workbook.save(path)
+    # As some programs write it: the sheet's stated size covers only its first two columns.
+    with zipfile.ZipFile(path) as original:
+        parts = {name: original.read(name) for name in original.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    parts["xl/worksheets/sheet1.xml"] = re.sub(r'<dimension ref="[^"]+"', '<dimension ref="A1:B2"', sheet).encode()
+    with zipfile.ZipFile(path, "w") as stale:
+        for name, content in parts.items():
+            stale.writestr(name, content)
+
+    result = import_members(path.read_bytes(), filename="m.xlsx")
+
+    assert result.errors == []
+    organisation = Organisation.objects.get(name="新公司")
+    assert organisation.city == "佛山" and organisation.memberships.get().status == "active"
 
 
 def test_import_members_reports_problems_in_the_users_language(seeded):
@@ -609,6 +667,30 @@ def test_admin_export_applies_the_changelist_filters(seeded, admin_client):
     exported = {row[0] for row in rows[1:]}
     assert "工業和信息化部" in exported
     assert "比亚迪股份有限公司" not in exported
+
+
+@pytest.mark.parametrize(("export_format", "name"), [(0, "members.csv"), (1, "members.xlsx")])
+def test_an_admin_export_imports_again_unchanged_with_its_line_breaks_and_chinese_headers(
+    seeded, admin_client, export_format, name
+):
+    # A description typed in the admin arrives with CRLF; a cell may start with a CR, which export neutralises.
+    Organisation.objects.filter(slug="lenovo-group").update(description="第一行\r\n第二行")
+    Organisation.objects.filter(slug="huawei").update(description="\r回车开头")
+    url = "/admin/members/organisation/export/?status=all"
+    form = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="zh-CN").context["form"]
+    data = {"format": export_format, "resource": 0}
+    data.update({field: "on" for field in form.fields if field.startswith("organisationresource_")})
+    exported = admin_client.post(url, data, HTTP_ACCEPT_LANGUAGE="zh-CN").content
+    rows = list(transfer.read_rows(exported, filename=name))
+    assert rows[0][:3] == ["名称", "英文名称", "简称"]
+    before = snapshot()
+
+    file = SimpleUploadedFile(name, exported)
+    preview = admin_client.post(IMPORT_URL, {"resource": 0, "format": export_format, "import_file": file})
+
+    totals = preview.context["result"].totals
+    assert (totals["new"], totals["update"], totals["skip"]) == (0, 0, len(rows) - 1)
+    assert snapshot() == before
 
 
 def test_import_members_compares_a_large_file_in_one_pass(seeded, tmp_path, monkeypatch):
