@@ -35,7 +35,7 @@ from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from members import bulk
 from members.models import Industry, Membership, Organisation, industry_keys, member_counts_deferred, unique_slug
@@ -173,14 +173,29 @@ def _common_characters(text: str) -> int:
 
 
 def file_format(filename: str, data: bytes) -> str:
-    """``xlsx`` for a zip (what Excel writes), else ``csv``."""
-    if data[:4] == b"PK\x03\x04" or filename.lower().endswith((".xlsx", ".xlsm")):
-        return "xlsx"
-    return "csv"
+    """``xlsx`` for a zip (what Excel writes), else ``csv``, whatever the file's name says."""
+    return "xlsx" if data[:4] == b"PK\x03\x04" else "csv"
+
+
+# Files Excel writes that the import does not read, by their first bytes, with what to do instead.
+_UTF16 = gettext_lazy(
+    "This is UTF-16 text (Excel's Unicode text), which the import does not read: save it as CSV UTF-8."
+)
+_OTHER_FILES = {
+    b"\xd0\xcf\x11\xe0": gettext_lazy(
+        "This is an Excel 97–2003 workbook (.xls), which the import does not read: save it in Excel as .xlsx or as "
+        "CSV UTF-8."
+    ),
+    b"\xff\xfe": _UTF16,
+    b"\xfe\xff": _UTF16,
+}
 
 
 def read_rows(data: bytes, *, filename: str = "", encoding: str = "auto") -> Iterator[list]:
     """Yield the file's rows, the header first, as lists of cells (str, or date/number from XLSX)."""
+    for start, message in _OTHER_FILES.items():
+        if data.startswith(start):
+            raise FileProblem(str(message))
     if file_format(filename, data) == "xlsx":
         import openpyxl
         from openpyxl.utils.escape import unescape
@@ -216,6 +231,22 @@ def read_rows(data: bytes, *, filename: str = "", encoding: str = "auto") -> Ite
 
 class FileProblem(ValueError):
     """The file cannot be read for a reason the message explains to its author."""
+
+
+def undecodable(data: bytes, encoding: str) -> str:
+    """Why a CSV file cannot be read as text, naming the line that cannot: its author can find it."""
+    detecting = encoding in ("", "auto")
+    try:
+        data.decode(detect_encoding(data) if detecting else encoding)
+        line = 1
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+    if detecting:
+        return _(
+            "Line %(line)d is not text in an encoding the import reads (UTF-8, GB18030/GBK or Big5): save the file "
+            "in Excel as CSV UTF-8."
+        ) % {"line": line}
+    return _("Line %(line)d cannot be read as %(encoding)s.") % {"line": line, "encoding": encoding}
 
 
 # Problems ----------------------------------------------------------------------------------------
@@ -788,15 +819,13 @@ def _check_and_write_deriving(data, filename, encoding, dry_run, user, progress,
         if max_rows is not None:
             rows = _at_most(rows, max_rows)
         result = plan_import(rows, progress=progress, names_ahead=names_ahead)
-    except (UnicodeDecodeError, LookupError) as error:
+    except UnicodeDecodeError:
         result = ImportResult()
-        result.problems.append(
-            Problem(
-                None,
-                "",
-                _("The file cannot be read as %(encoding)s: %(error)s") % {"encoding": encoding, "error": error},
-            )
-        )
+        result.problems.append(Problem(None, "", undecodable(data, encoding)))
+        return result
+    except LookupError:
+        result = ImportResult()
+        result.problems.append(Problem(None, "", _("There is no encoding %(encoding)s.") % {"encoding": encoding}))
         return result
     except FileProblem as error:
         result = ImportResult()

@@ -346,6 +346,30 @@ def test_import_members_refuses_an_unreadable_file(seeded, tmp_path):
     assert snapshot() == before
 
 
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512), "This is an Excel 97–2003 workbook (.xls)"),
+        ("name,industry\n华为,电子信息\n".encode("utf-16"), "This is UTF-16 text (Excel's Unicode text)"),
+        (
+            "name,industry\n华为,电子信息\n".encode() + b"\x80\x80\xff,\xfe\xfe\n",
+            "Line 3 is not text in an encoding the import reads (UTF-8, GB18030/GBK or Big5)",
+        ),
+    ],
+)
+def test_a_file_the_import_cannot_read_says_what_it_is_and_what_to_do(seeded, data, expected):
+    before = snapshot()
+    with translation.override("en"):
+        problems = [str(problem) for problem in import_members(data, filename="members.csv").errors]
+    assert len(problems) == 1 and expected in problems[0]
+    assert snapshot() == before
+
+
+def test_a_csv_file_named_xlsx_is_read_as_csv(seeded):
+    result = import_members("name,industry,city\n新公司,家电,佛山\n".encode(), filename="members.xlsx")
+    assert (result.errors, result.created) == ([], 1)
+
+
 def export(tmp_path, *args, name="out.csv"):
     path = tmp_path / name
     call_command("export_members", "-o", str(path), *args, stdout=io.StringIO())
