@@ -403,6 +403,8 @@ def is_blank(cells: list) -> bool:
 
 _validate_url = URLValidator()
 
+# An all-digit credit code as Excel shows a number too long for its column, and writes it to CSV: 9.14403E+17.
+_EXCEL_NUMBER = re.compile(r"^\d(?:\.\d+)?E\+\d+$", re.IGNORECASE)
 # What Excel shows in a cell whose formula failed, and writes to CSV (and caches in XLSX) as the value.
 EXCEL_ERRORS = frozenset(
     {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!"}
@@ -488,7 +490,19 @@ class RowParser:
                     _("%(value)s is not a date; write it as 2017-07-22 or 2017/7/22.") % {"value": text}
                 ) from None
         if key == "credit_code":
-            validate_credit_code(text)
+            try:
+                validate_credit_code(text)
+            except ValidationError:
+                if isinstance(raw, str) and not _EXCEL_NUMBER.match(text):
+                    raise
+                # A number cell, or its text in a CSV: the wrong digits are Excel's, not the author's.
+                raise ValidationError(
+                    _(
+                        "%(value)s is a number to Excel, which keeps only 15 of its digits: format the column as "
+                        "text and type the code again."
+                    )
+                    % {"value": text}
+                ) from None
             return normalise_credit_code(text)
         if key == "website" and "://" not in text:
             text = f"https://{text}"

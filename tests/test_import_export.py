@@ -217,6 +217,22 @@ def test_a_credit_code_twice_in_a_file_is_reported_in_its_column(seeded):
     assert problems_of(text) == ["Error: row 3, column credit_code: This organisation is already in row 2 of the file."]
 
 
+def test_a_credit_code_excel_turned_into_a_number_says_so(seeded, tmp_path):
+    csv_text = "name,credit_code,industry\n甲公司,9.14403E+17,家电\n"
+    message = "is a number to Excel, which keeps only 15 of its digits: format the column as text"
+    assert problems_of(csv_text) == [
+        f"Error: row 2, column credit_code: 9.14403E+17 {message} and type the code again."
+    ]
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["name", "credit_code", "industry"])
+    workbook.active.append(["乙公司", 914403001922038272.0, "家电"])  # as Excel stores 914403001922038216
+    path = tmp_path / "m.xlsx"
+    workbook.save(path)
+    with translation.override("en"):
+        problems = [str(problem) for problem in import_members(path.read_bytes(), filename="m.xlsx").errors]
+    assert problems == [f"Error: row 2, column credit_code: 914403001922038272 {message} and type the code again."]
+
+
 @pytest.mark.parametrize("value", ["#REF!", "#N/A", "#DIV/0!", "#VALUE!"])
 def test_an_excel_error_value_in_a_cell_is_a_problem_not_data(seeded, value):
     before = snapshot()
