@@ -1,4 +1,6 @@
 import dataclasses
+import functools
+import operator
 from urllib.parse import quote as urlquote
 
 from axes.admin import AccessAttemptAdmin as AxesAccessAttemptAdmin
@@ -7,10 +9,11 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
-from django.contrib.admin.utils import quote
+from django.contrib.admin.utils import lookup_spawns_duplicates, quote
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import RFC3986_SUBDELIMS
@@ -19,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from registry import names
 from registry.caching import versioned
 from registry.models import Alliance, Event, Platform, PolicyDocument, Source, Speaker
 
@@ -116,6 +120,27 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+class EitherScriptSearchMixin:
+    """A search finds text stored in either script, whichever it is typed in: 理事长 finds 理事長.
+
+    For lists of text stored as entered, without the Simplified and Traditional columns a ChineseNamed
+    model derives. Character by character, since a Simplified character may stand for two Traditional
+    ones: 绿色制造 finds the article's 綠色制造 as well as 綠色製造.
+    """
+
+    def get_search_results(self, request, queryset, search_term):
+        words = search_term.split()
+        if not words:
+            return super().get_search_results(request, queryset, search_term)
+        fields = self.get_search_fields(request)
+        condition = Q()
+        for word in words:
+            pattern = names.either_script_pattern(word)
+            condition &= functools.reduce(operator.or_, (Q(**{f"{field}__iregex": pattern}) for field in fields))
+        duplicates = any(lookup_spawns_duplicates(self.opts, field) for field in fields)
+        return queryset.filter(condition), duplicates
+
+
 class KeepHistoryMixin:
     """No one, superusers included, may delete an object with a history: it is withdrawn or ended instead.
 
@@ -141,7 +166,7 @@ class KeepHistoryMixin:
 
 
 @admin.register(Source)
-class SourceAdmin(HistoryAdmin):
+class SourceAdmin(EitherScriptSearchMixin, HistoryAdmin):
     list_display = ["title", "publisher", "url"]
     search_fields = ["title", "publisher"]
 
@@ -180,7 +205,7 @@ class SpeakerInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(HistoryAdmin):
+class EventAdmin(EitherScriptSearchMixin, HistoryAdmin):
     list_display = ["name", "kind", "held_on", "place"]
     list_filter = ["kind"]
     search_fields = ["name", "name_en"]
@@ -200,7 +225,7 @@ class SpeakerAdmin(HistoryAdmin):
 
 
 @admin.register(PolicyDocument)
-class PolicyDocumentAdmin(HistoryAdmin):
+class PolicyDocumentAdmin(EitherScriptSearchMixin, HistoryAdmin):
     list_display = ["title", "issued_by", "year"]
     search_fields = ["title", "title_en"]
     autocomplete_fields = ["issuer"]

@@ -55,6 +55,16 @@ def to_traditional(text: str) -> str:
     return _converter("s2tw").convert(text) if text else text
 
 
+def either_script_pattern(text: str) -> str:
+    """A regular expression (Python's, PostgreSQL's and SQLite's alike) matching ``text`` in either script,
+    character by character: 绿色制造 as (?:绿|綠)色(?:制|製)造."""
+    parts = []
+    for char in text:
+        forms = dict.fromkeys((char, to_simplified(char), to_traditional(char)))
+        parts.append(re.escape(char) if len(forms) == 1 else f"(?:{'|'.join(map(re.escape, forms))})")
+    return "".join(parts)
+
+
 def scripts(name: str) -> tuple[str, str]:
     """Return (simplified, traditional) forms; the form the name was entered in is kept as entered."""
     simplified = to_simplified(name)

@@ -1,0 +1,20 @@
+import pytest
+from django.urls import reverse
+
+
+@pytest.mark.parametrize(
+    ("changelist", "query", "found"),
+    [
+        ("admin:registry_policydocument_changelist", "中国制造", "中國制造2025"),  # stored in Traditional
+        ("admin:registry_policydocument_changelist", "中國製造", "中國制造2025"),  # 製 typed for the article's 制
+        ("admin:registry_event_changelist", "绿色制造联盟 成立大会", "中國綠色制造聯盟成立大會"),
+        ("admin:registry_source_changelist", "政产学研用", "政產學研用"),
+    ],
+)
+def test_a_list_search_finds_text_in_either_script_whichever_it_is_typed_in(
+    seeded, editor_client, changelist, query, found
+):
+    response = editor_client.get(reverse(changelist), {"q": query})
+    rows = [str(row) for row in response.context["cl"].result_list]
+    assert response.context["cl"].result_count == 1
+    assert found in rows[0]
