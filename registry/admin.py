@@ -110,6 +110,15 @@ class HistoryAdmin(SimpleHistoryAdmin):
             label,
         )
 
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected:
+            # Django counts the delete permission on protected objects too, and names the permission the user
+            # lacks rather than the objects that stop the deletion: "deleting the industry would delete
+            # organisations", which it would not. The protected objects are the reason; list them instead.
+            perms_needed = set()
+        return deleted, model_count, perms_needed, protected
+
     def get_historical_record_context_helper(self, request, historical_record):
         return ChangesHelper(self.model, historical_record)
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from governance.models import Person, Term
-from members.models import Organisation
+from members.models import Industry, Organisation
 from registry.models import Event, Speaker
 
 
@@ -74,3 +74,14 @@ def test_no_one_deletes_a_term_it_is_ended_instead(admin_client, person, chairma
     page = admin_client.get(reverse("admin:governance_person_change", args=[person.pk]))
     assert "terms-0-DELETE" not in page.content.decode()
     assert Term.objects.filter(pk=term.pk).exists()
+
+
+def test_deleting_an_industry_its_members_use_lists_them_as_what_stops_it(editor_client, active_member, industry):
+    page = editor_client.get(
+        reverse("admin:members_industry_delete", args=[industry.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "would require deleting the following protected related objects" in page
+    assert active_member.name in page
+    assert "permission to delete" not in page
+    editor_client.post(reverse("admin:members_industry_delete", args=[industry.pk]), {"post": "yes"})
+    assert Industry.objects.filter(pk=industry.pk).exists()
