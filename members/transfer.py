@@ -566,7 +566,7 @@ def plan_import(
             problems.append(
                 Problem(
                     1,
-                    column.key,
+                    column_name(column.key),
                     _("The required column %(key)s (%(label)s) is missing.")
                     % {
                         "key": column.key,

@@ -279,6 +279,12 @@ def test_an_xlsx_sheet_that_states_too_small_a_size_is_read_whole(seeded, tmp_pa
     assert organisation.city == "佛山" and organisation.memberships.get().status == "active"
 
 
+def test_a_missing_column_is_named_as_a_chinese_header_would_name_it(seeded):
+    with translation.override("zh-hant"):
+        err = run_failing_import("bad-missing-columns.csv")
+    assert "第 1 行, 列 行業: 缺少必填列 industry（行業）" in err
+
+
 def test_import_members_reports_problems_in_the_users_language(seeded):
     before = snapshot()
     with translation.override("zh-hans"):
