@@ -607,3 +607,9 @@ def test_the_home_page_counts_members_of_no_industry_as_the_directory_lists_them
     total = Organisation.objects.members().count()
     page = client.get(url("registry:home", "en")).content.decode()
     assert f"{total} active members." in page
+
+
+def test_governance_dates_carry_their_columns_name_for_phones_which_hide_the_header(client, seeded):
+    page = client.get(url("governance:index", "zh-hant")).content.decode()
+    since = re.findall(r'<td data-label="([^"]+)">\d{4}-\d\d-\d\d</td>', page)
+    assert since and set(since) == {"起始"}

@@ -91,17 +91,21 @@ def _industry_note(organisation, language: str) -> str:
 
 @register.simple_tag
 def office_rows(positions) -> SafeString:
-    """A body's table rows: each position's current holders, or "Vacant", and a link to the holders not shown."""
-    return format_html_join("", "{}", ((_office_rows(position),) for position in positions))
+    """A body's table rows: each position's current holders, or "Vacant", and a link to the holders not shown.
+
+    A date cell carries its column's name, which a phone shows beside it in place of the table's header.
+    """
+    since = gettext("Since")
+    return format_html_join("", "{}", ((_office_rows(position, since),) for position in positions))
 
 
-def _office_rows(position) -> SafeString:
+def _office_rows(position, since: str) -> SafeString:
     name, terms = local(position), position.current_terms
     if terms:
         rows = format_html_join(
             "",
-            '\n        <tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td></tr>',
-            ((name, local(term.holder), local(term, "title"), term.started_on.isoformat()) for term in terms),
+            '\n        <tr><th scope="row">{}</th><td>{}</td><td>{}</td><td data-label="{}">{}</td></tr>',
+            ((name, local(term.holder), local(term, "title"), since, term.started_on.isoformat()) for term in terms),
         )
     else:
         rows = format_html(
@@ -121,15 +125,19 @@ def _office_rows(position) -> SafeString:
 @register.simple_tag
 def past_term_rows(terms) -> SafeString:
     """The past terms' table rows: position (with its body), holder, title, from and to."""
+    start, end = gettext("From"), gettext("To")
     return format_html_join(
         "",
-        '\n        <tr><th scope="row">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>',
+        '\n        <tr><th scope="row">{}</th><td>{}</td><td>{}</td>'
+        '<td data-label="{}">{}</td><td data-label="{}">{}</td></tr>',
         (
             (
                 f"{local(term.position.body)} {local(term.position)}" if term.position.body else local(term.position),
                 local(term.holder),
                 local(term, "title"),
+                start,
                 term.started_on.isoformat(),
+                end,
                 term.ended_on.isoformat(),
             )
             for term in terms
