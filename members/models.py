@@ -1,3 +1,5 @@
+import functools
+import operator
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -153,20 +155,16 @@ class OrganisationQuerySet(models.QuerySet):
         """Match names in either script, English and short names, pinyin, initials and credit codes.
 
         A Simplified query finds a name entered in Traditional and the other way round, because
-        names are compared in their derived Simplified form.
+        names are compared in their derived Simplified form. A query of several words also finds the
+        names that hold each of them: 联想 集团 finds 联想集团, as lenovo group finds Lenovo Group.
         """
         query = names.clean_text(unicodedata.normalize("NFKC", query or ""))
         if not query:
             return self
-        # Chinese has no case: a plain LIKE then, which costs a fraction of ILIKE on every row scanned.
-        contains = "contains" if query.lower() == query.upper() else "icontains"
-        condition = Q(**{f"name_hans__{contains}": names.to_simplified(query)}) | Q(**{f"name_en__{contains}": query})
-        for variant in names.search_variants(query):
-            condition |= Q(**{f"short_name__{contains}": variant})
-        letters = re.sub(r"[^0-9a-z]", "", query.lower())
-        if letters and query.isascii():
-            condition |= Q(pinyin__contains=letters) | Q(initials__startswith=letters)
-            condition |= Q(credit_code__startswith=letters.upper())
+        condition = _name_matches(query)
+        words = query.split()
+        if len(words) > 1:
+            condition |= functools.reduce(operator.and_, map(_name_matches, words))
         return self.filter(condition)
 
     def with_current_membership(self):
@@ -180,6 +178,20 @@ class OrganisationQuerySet(models.QuerySet):
             membership_tier=Subquery(current.values("tier")[:1]),
             membership_since=Subquery(current.values("since")[:1]),
         )
+
+
+def _name_matches(text: str) -> Q:
+    """Names, English and short names, pinyin, initials or credit codes holding ``text``."""
+    # Chinese has no case: a plain LIKE then, which costs a fraction of ILIKE on every row scanned.
+    contains = "contains" if text.lower() == text.upper() else "icontains"
+    condition = Q(**{f"name_hans__{contains}": names.to_simplified(text)}) | Q(**{f"name_en__{contains}": text})
+    for variant in names.search_variants(text):
+        condition |= Q(**{f"short_name__{contains}": variant})
+    letters = re.sub(r"[^0-9a-z]", "", text.lower())
+    if letters and text.isascii():
+        condition |= Q(pinyin__contains=letters) | Q(initials__startswith=letters)
+        condition |= Q(credit_code__startswith=letters.upper())
+    return condition
 
 
 class Organisation(ChineseNamed, Sourced):

@@ -400,6 +400,12 @@ def test_search_finds_members_across_scripts_english_pinyin_and_initials(client,
     assert "Hisense" not in page
 
 
+@pytest.mark.parametrize("query", ["联想 集团", "聯想　集團", "集团 联想"])
+def test_a_search_of_several_words_finds_the_names_holding_each(client, seeded, query):
+    page = client.get(url("members:directory", "en"), {"q": query}).content.decode()
+    assert "1 member found" in page and "Lenovo Group" in page
+
+
 def test_search_shows_nothing_found_for_an_unknown_name(client, seeded):
     page = client.get(url("members:directory", "en"), {"q": "不存在的公司"}).content.decode()
     assert "0 members found" in page
@@ -450,8 +456,9 @@ def test_a_search_matching_more_members_than_it_counts_says_so_and_pages_without
         "Member 0023",
         "Member 0024",
     ]
-    counted = client.get(url("members:directory", "en"), {"q": "Member 001"}).content.decode()
-    assert "10 members found" in counted and "More than" not in counted
+    # Each word is looked for: Member 0002 and 0020–0029.
+    counted = client.get(url("members:directory", "en"), {"q": "Member 002"}).content.decode()
+    assert "11 members found" in counted and "More than" not in counted
 
 
 def test_a_member_named_like_a_script_is_escaped_everywhere(client, industry):
