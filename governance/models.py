@@ -212,6 +212,8 @@ class Term(Sourced):
             raise ValidationError(errors)
 
     def _seat_errors(self) -> dict:
+        if self.position.seats < 1:
+            return {}  # A position edited to no seats, which its own form refuses.
         others = Term.objects.filter(position=self.position_id).exclude(pk=self.pk)
         overlapping = list(others.overlapping(self.started_on, self.ended_on).select_related("person", "organisation"))
         if len(overlapping) < self.position.seats:

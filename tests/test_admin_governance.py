@@ -24,6 +24,19 @@ def handed_over(chairman, person):
     return chairman
 
 
+def inline(prefix: str, rows: list[dict], initial: int = 0) -> dict:
+    """An inline formset's POST data: ``rows`` in order, the first ``initial`` of them already saved."""
+    data = {f"{prefix}-TOTAL_FORMS": len(rows), f"{prefix}-INITIAL_FORMS": initial}
+    for index, row in enumerate(rows):
+        data.update({f"{prefix}-{index}-{field}": value for field, value in row.items()})
+    return data
+
+
+def errors_of(response) -> list[str]:
+    """Every error the admin page shows, from the form and its inlines."""
+    return [error for errors in response.context["errors"] for error in errors]
+
+
 def holders_on(response) -> list[str]:
     return [str(term.holder) for _body, terms in response.context["bodies"] for term in terms]
 
@@ -122,3 +135,21 @@ def test_who_held_what_links_editors_to_the_handover(editor_client, viewer, clie
     assert link in editor_client.get(reverse("admin:governance_term_on_date")).content.decode()
     client.force_login(viewer)
     assert link not in client.get(reverse("admin:governance_term_on_date")).content.decode()
+
+
+def test_position_with_terms_refuses_no_seats_as_a_form_error(editor_client, chairman, person):
+    term = Term.objects.create(position=chairman, person=person, started_on=FOUNDING_DAY)
+    response = editor_client.post(
+        reverse("admin:governance_position_change", args=[chairman.pk]),
+        {
+            "body": chairman.body_id,
+            "name": chairman.name,
+            "rank": chairman.rank,
+            "seats": 0,
+            **inline("terms", [{"id": term.pk, "person": person.pk, "started_on": "2017-07-22"}], initial=1),
+        },
+    )
+    assert response.status_code == 200
+    assert errors_of(response)
+    chairman.refresh_from_db()
+    assert chairman.seats == 1
