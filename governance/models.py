@@ -60,9 +60,16 @@ class Position(Sourced):
         constraints = [
             models.UniqueConstraint(fields=["body", "name"], name="governance_position_unique_in_body"),
             models.UniqueConstraint(
-                fields=["name"], condition=Q(body__isnull=True), name="governance_position_unique_in_alliance"
+                fields=["name"],
+                condition=Q(body__isnull=True),
+                name="governance_position_unique_in_alliance",
+                violation_error_message=_("The alliance already has a position of this name outside any body."),
             ),
-            models.CheckConstraint(condition=Q(seats__gte=1), name="governance_position_has_a_seat"),
+            models.CheckConstraint(
+                condition=Q(seats__gte=1),
+                name="governance_position_has_a_seat",
+                violation_error_message=_("A position has at least one seat."),
+            ),
         ]
 
     def __str__(self):

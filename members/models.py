@@ -286,10 +286,15 @@ class Organisation(ChineseNamed, Sourced):
                 name="members_organisation_name_unique",
             ),
             models.UniqueConstraint(fields=["slug"], name="members_organisation_slug_unique"),
-            models.CheckConstraint(condition=~Q(name=""), name="members_organisation_name_not_empty"),
+            models.CheckConstraint(
+                condition=~Q(name=""),
+                name="members_organisation_name_not_empty",
+                violation_error_message=_("Enter a name."),
+            ),
             models.CheckConstraint(
                 condition=Q(membership_status__in=["", *MembershipStatus.values]),
                 name="members_organisation_membership_status_valid",
+                violation_error_message=_("Unknown membership status."),
             ),
         ]
 
@@ -417,6 +422,7 @@ class Membership(Sourced):
             models.CheckConstraint(
                 condition=Q(status__in=["applied", "active", "suspended", "withdrawn"]),
                 name="members_membership_status_valid",
+                violation_error_message=_("Unknown membership status."),
             ),
         ]
 

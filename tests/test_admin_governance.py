@@ -153,3 +153,33 @@ def test_position_with_terms_refuses_no_seats_as_a_form_error(editor_client, cha
     assert errors_of(response)
     chairman.refresh_from_db()
     assert chairman.seats == 1
+
+
+def test_position_add_refuses_a_second_alliance_position_of_the_same_name_in_words(editor_client, english):
+    Position.objects.create(name="名譽理事長", rank=0)
+    response = editor_client.post(
+        reverse("admin:governance_position_add"), {"name": "名譽理事長", "rank": 0, "seats": 1, **inline("terms", [])}
+    )
+    assert errors_of(response) == ["The alliance already has a position of this name outside any body."]
+
+
+def test_position_add_refuses_no_seats_in_words(editor_client, english):
+    response = editor_client.post(
+        reverse("admin:governance_position_add"), {"name": "名譽理事長", "rank": 0, "seats": 0, **inline("terms", [])}
+    )
+    assert errors_of(response) == ["A position has at least one seat."]
+
+
+def test_body_refuses_a_position_without_seats_in_words(editor_client, english, council):
+    response = editor_client.post(
+        reverse("admin:governance_body_change", args=[council.pk]),
+        {
+            "name": council.name,
+            "slug": council.slug,
+            "kind": council.kind,
+            "order": 0,
+            **inline("positions", [{"name": "理事長", "rank": 1, "seats": 0}]),
+        },
+    )
+    assert errors_of(response) == ["A position has at least one seat."]
+    assert not council.positions.exists()

@@ -3,8 +3,9 @@
 import datetime
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import translation
 
 from governance.models import Position, Term
@@ -153,3 +154,23 @@ def test_organisation_slug_is_unique_on_its_field_and_in_the_database(organisati
     twin = Organisation(name="華為", slug=organisation.slug)
     assert "already exists" in field_errors(twin)["slug"][0]
     refused_by_database(twin.save)
+
+
+# Every rule
+
+
+@pytest.mark.parametrize(
+    "constraint",
+    [
+        pytest.param(constraint, id=constraint.name)
+        for app in ["governance", "members", "registry"]
+        for model in apps.get_app_config(app).get_models()
+        for constraint in model._meta.constraints
+    ],
+)
+def test_constraint_explains_itself_to_staff_rather_than_by_its_name(constraint):
+    # Django words a plain unique constraint on fields itself ("… with this … already exists"); any other
+    # constraint shows staff its violation_error_message, by default "Constraint “name” is violated."
+    if isinstance(constraint, models.UniqueConstraint) and constraint.fields and constraint.condition is None:
+        return
+    assert constraint.name not in str(constraint.get_violation_error_message())
