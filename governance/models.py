@@ -226,17 +226,19 @@ class Term(Sourced):
         if len(overlapping) < self.position.seats:
             return {}
         other = overlapping[0]
-        if self.position.is_single_seat:
-            message = _("%(position)s has one seat, and %(holder)s holds it from %(start)s to %(end)s.")
-        else:
+        if not self.position.is_single_seat:
             message = _("All %(seats)d seats of %(position)s are taken in this period.")
+        elif other.ended_on is None:
+            message = _("%(position)s has one seat, and %(holder)s has held it since %(start)s.")
+        else:
+            message = _("%(position)s has one seat, and %(holder)s holds it from %(start)s to %(end)s.")
         return {
             "started_on": message
             % {
                 "position": self.position,
                 "holder": other.holder,
                 "start": other.started_on,
-                "end": other.ended_on or _("now"),
+                "end": other.ended_on,
                 "seats": self.position.seats,
             }
         }

@@ -59,6 +59,20 @@ def test_single_seat_position_refuses_an_overlapping_term(chairman, person, orga
     assert "has one seat" in message and "楊元慶" in message
 
 
+def test_single_seat_refusal_says_since_when_an_open_term_has_held_the_seat(chairman, person, organisation):
+    Term.objects.create(position=chairman, person=person, started_on=START)
+    rival = Term(position=chairman, organisation=organisation, started_on=START + datetime.timedelta(days=100))
+    assert field_errors(rival)["started_on"] == ["理事會理事長 has one seat, and 楊元慶 has held it since 2017-07-22."]
+
+
+def test_single_seat_refusal_gives_both_dates_of_an_ended_term(chairman, person, organisation):
+    Term.objects.create(position=chairman, person=person, started_on=START, ended_on=datetime.date(2020, 1, 1))
+    rival = Term(position=chairman, organisation=organisation, started_on=datetime.date(2019, 1, 1))
+    assert field_errors(rival)["started_on"] == [
+        "理事會理事長 has one seat, and 楊元慶 holds it from 2017-07-22 to 2020-01-01."
+    ]
+
+
 def test_single_seat_position_accepts_the_successor_from_the_day_the_term_ends(chairman, person, organisation):
     Term.objects.create(position=chairman, person=person, started_on=START, ended_on=datetime.date(2020, 1, 1))
     successor = Term(position=chairman, organisation=organisation, started_on=datetime.date(2020, 1, 1))
