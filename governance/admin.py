@@ -25,8 +25,24 @@ class PositionInline(admin.TabularInline):
     extra = 0
 
 
+class TermFormSet(forms.BaseInlineFormSet):
+    """Terms saved together must leave each other a seat, as each must leave one to the saved terms."""
+
+    def clean(self):
+        super().clean()
+        earlier = []
+        for form in self.forms:
+            if not form.has_changed() or not form.is_valid():
+                continue
+            if errors := form.instance.seat_errors(alongside=earlier):
+                form.add_error(None, errors)
+            else:
+                earlier.append(form.instance)
+
+
 class TermInline(admin.TabularInline):
     model = Term
+    formset = TermFormSet
     fields = ["position", "person", "organisation", "title", "started_on", "ended_on"]
     autocomplete_fields = ["position", "person", "organisation"]
     extra = 0

@@ -1,4 +1,5 @@
 import datetime
+from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -214,15 +215,32 @@ class Term(Sourced):
         if self.started_on and self.ended_on and self.ended_on < self.started_on:
             errors["ended_on"] = _("A term cannot end before it starts.")
         if not errors and self.position_id and self.started_on:
-            errors.update(self._seat_errors())
+            errors.update(self.seat_errors())
         if errors:
             raise ValidationError(errors)
 
-    def _seat_errors(self) -> dict:
+    def overlaps(self, other: "Term") -> bool:
+        """Whether the two terms share a day, as TermQuerySet.overlapping() has it."""
+        return (other.ended_on is None or other.ended_on > self.started_on) and (
+            self.ended_on is None or self.ended_on > other.started_on
+        )
+
+    def seat_errors(self, alongside: Sequence["Term"] = ()) -> dict:
+        """The error if the position has no seat left for this term.
+
+        ``alongside`` are terms saved in the same step (an admin inline's rows): they count as they are
+        about to be, in place of their saved versions.
+        """
         if self.position.seats < 1:
             return {}  # A position edited to no seats, which its own form refuses.
-        others = Term.objects.filter(position=self.position_id).exclude(pk=self.pk)
-        overlapping = list(others.overlapping(self.started_on, self.ended_on).select_related("person", "organisation"))
+        alongside = [term for term in alongside if term.position_id == self.position_id and term is not self]
+        saved = (
+            Term.objects.filter(position=self.position_id)
+            .exclude(pk__in=[term.pk for term in [self, *alongside] if term.pk])
+            .overlapping(self.started_on, self.ended_on)
+            .select_related("person", "organisation")
+        )
+        overlapping = [*saved, *(term for term in alongside if term.overlaps(self))]
         if len(overlapping) < self.position.seats:
             return {}
         other = overlapping[0]

@@ -183,3 +183,28 @@ def test_body_refuses_a_position_without_seats_in_words(editor_client, english, 
     )
     assert errors_of(response) == ["A position has at least one seat."]
     assert not council.positions.exists()
+
+
+def test_person_page_refuses_two_new_overlapping_terms_of_a_single_seat(editor_client, english, chairman, person):
+    rows = [
+        {"position": chairman.pk, "started_on": "2017-07-22"},
+        {"position": chairman.pk, "started_on": "2019-01-01"},
+    ]
+    response = editor_client.post(
+        reverse("admin:governance_person_change", args=[person.pk]), {"name": person.name, **inline("terms", rows)}
+    )
+    assert response.status_code == 200
+    assert errors_of(response) == ["理事會理事長 has one seat, and 楊元慶 has held it since 2017-07-22."]
+    assert not Term.objects.exists()
+
+
+def test_person_page_accepts_two_new_terms_of_a_single_seat_one_after_the_other(editor_client, chairman, person):
+    rows = [
+        {"position": chairman.pk, "started_on": "2017-07-22", "ended_on": "2019-01-01"},
+        {"position": chairman.pk, "started_on": "2019-01-01"},
+    ]
+    response = editor_client.post(
+        reverse("admin:governance_person_change", args=[person.pk]), {"name": person.name, **inline("terms", rows)}
+    )
+    assert response.status_code == 302
+    assert person.terms.count() == 2
