@@ -134,6 +134,15 @@ class TermAdmin(HistoryAdmin):
         """No one deletes a term: it is ended, or succeeded (see succeed)."""
         return False
 
+    def has_hand_over_permission(self, request, obj=None):
+        """Whether the user may end a term and appoint its successor (see succeed_view)."""
+        return self.has_change_permission(request, obj) and self.has_add_permission(request)
+
+    def get_list_display(self, request):
+        if self.has_hand_over_permission(request):
+            return self.list_display
+        return [name for name in self.list_display if name != "succeed_link"]
+
     def get_urls(self):
         return [
             path("on-date/", self.admin_site.admin_view(self.on_date_view), name="governance_term_on_date"),
@@ -157,7 +166,7 @@ class TermAdmin(HistoryAdmin):
             '<a href="{}">{}</a>', reverse("admin:governance_term_succeed", args=[term.pk]), _("Appoint successor")
         )
 
-    @admin.action(description=_("End the term and appoint a successor…"), permissions=["change"])
+    @admin.action(description=_("End the term and appoint a successor…"), permissions=["hand_over"])
     def succeed(self, request, queryset):
         if queryset.count() != 1:
             self.message_user(request, _("Choose exactly one term to hand over."), messages.WARNING)
@@ -166,7 +175,7 @@ class TermAdmin(HistoryAdmin):
 
     def succeed_view(self, request, object_id):
         term = get_object_or_404(Term.objects.select_related("position__body", "person", "organisation"), pk=object_id)
-        if not (self.has_change_permission(request, term) and self.has_add_permission(request)):
+        if not self.has_hand_over_permission(request, term):
             raise PermissionDenied
         form = SuccessionForm(
             request.POST or None,
@@ -218,6 +227,6 @@ class TermAdmin(HistoryAdmin):
             "is_today": on == timezone.localdate(),
             "bodies": bodies,
             "count": len(terms),
-            "can_hand_over": self.has_change_permission(request) and self.has_add_permission(request),
+            "can_hand_over": self.has_hand_over_permission(request),
         }
         return TemplateResponse(request, "admin/governance/term/on_date.html", context)

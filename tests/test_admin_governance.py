@@ -208,3 +208,11 @@ def test_person_page_accepts_two_new_terms_of_a_single_seat_one_after_the_other(
     )
     assert response.status_code == 302
     assert person.terms.count() == 2
+
+
+def test_term_list_links_editors_but_not_viewers_to_the_handover(editor_client, viewer, client, chairman, person):
+    term = Term.objects.create(position=chairman, person=person, started_on=FOUNDING_DAY)
+    link = reverse("admin:governance_term_succeed", args=[term.pk])
+    assert link in editor_client.get(reverse("admin:governance_term_changelist")).content.decode()
+    client.force_login(viewer)
+    assert link not in client.get(reverse("admin:governance_term_changelist")).content.decode()
