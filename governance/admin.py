@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from governance import services
 from governance.models import Body, Person, Position, Term
 from members.models import Organisation
-from registry.admin import SOURCE_FIELDSET, HistoryAdmin, KeepHistoryMixin
+from registry.admin import SOURCE_FIELDSET, HistoryAdmin, KeepHistoryMixin, pk_or_404
 from registry.pagination import IdsFirstPaginator
 
 
@@ -174,7 +174,8 @@ class TermAdmin(HistoryAdmin):
         return HttpResponseRedirect(reverse("admin:governance_term_succeed", args=[queryset.get().pk]))
 
     def succeed_view(self, request, object_id):
-        term = get_object_or_404(Term.objects.select_related("position__body", "person", "organisation"), pk=object_id)
+        terms = Term.objects.select_related("position__body", "person", "organisation")
+        term = get_object_or_404(terms, pk=pk_or_404(Term, object_id))
         if not self.has_hand_over_permission(request, term):
             raise PermissionDenied
         form = SuccessionForm(

@@ -9,11 +9,12 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
-from django.contrib.admin.utils import lookup_spawns_duplicates, quote
+from django.contrib.admin.utils import lookup_spawns_duplicates, quote, unquote
 from django.contrib.admin.views.main import ChangeList
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
+from django.http import Http404
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import RFC3986_SUBDELIMS
@@ -30,6 +31,18 @@ SOURCE_FIELDSET = (
     _("Source"),
     {"fields": ["source", "source_quote", "source_inferred"], "classes": ["collapse"]},
 )
+
+
+def pk_or_404(model, object_id: str):
+    """The primary key an admin URL gives as text, or 404 where the text cannot be one (``abc`` for a number).
+
+    Looked up as it is, such text raises ValueError (a 500); Django's own views ask get_object(), which
+    converts it the same way.
+    """
+    try:
+        return model._meta.pk.to_python(unquote(object_id))
+    except ValidationError:
+        raise Http404 from None
 
 
 class ChangesHelper(HistoricalRecordContextHelper):
@@ -122,7 +135,13 @@ class HistoryAdmin(SimpleHistoryAdmin):
     def get_historical_record_context_helper(self, request, historical_record):
         return ChangesHelper(self.model, historical_record)
 
+    def history_view(self, request, object_id, extra_context=None):
+        pk_or_404(self.model, object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        pk_or_404(self.model, object_id)
+        pk_or_404(self.model.history.model, version_id)
         # simple-history 3.13 saves a posted revert for anyone who may view the history.
         if request.method == "POST" and not self.has_change_permission(request, self.get_object(request, object_id)):
             raise PermissionDenied

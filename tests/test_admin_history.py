@@ -106,3 +106,18 @@ def test_viewer_changes_nothing_anywhere(viewer_client, active_member, chairman,
         add = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
         assert viewer_client.post(add, {}).status_code == 403, model
     assert Organisation.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "name, args",
+    [
+        ("admin:governance_term_succeed", ["abc"]),
+        ("admin:governance_term_succeed", ["99999999999999999999"]),
+        ("admin:members_organisation_history", ["abc"]),
+        ("admin:governance_term_history", ["abc"]),
+        ("admin:members_organisation_simple_history", ["abc", "1"]),
+        ("admin:members_organisation_simple_history", ["1", "abc"]),
+    ],
+)
+def test_admin_page_for_an_id_that_cannot_exist_is_not_found(editor_client, moved, name, args):
+    assert editor_client.get(reverse(name, args=args)).status_code == 404
