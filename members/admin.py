@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
@@ -13,15 +14,22 @@ from import_export.admin import ImportExportMixin
 from import_export.forms import ImportForm, SelectableFieldsExportForm
 
 from members import quality, services, transfer
-from members.models import Industry, Membership, Organisation, Sector
+from members.models import ONE_OPEN_MEMBERSHIP, Industry, Membership, Organisation, Sector
 from members.resources import FORMATS, OrganisationResource
-from registry.admin import SOURCE_FIELDSET, HistoryAdmin, KeepHistoryMixin, VersionedRelatedFilter
+from registry.admin import (
+    SOURCE_FIELDSET,
+    ChineseNamedFormSet,
+    HistoryAdmin,
+    KeepHistoryMixin,
+    VersionedRelatedFilter,
+)
 from registry.caching import versioned
 from registry.pagination import SEARCH_COUNT_LIMIT, IdsFirstPaginator
 
 
 class IndustryInline(admin.TabularInline):
     model = Industry
+    formset = ChineseNamedFormSet
     fields = ["order", "name", "name_en", "slug", "label"]
     extra = 0
 
@@ -202,9 +210,25 @@ class MembershipInlineForm(forms.ModelForm):
                 self.fields[name].help_text = _("Use the actions in the list to change this.")
 
 
+class MembershipInlineFormSet(BaseInlineFormSet):
+    """An organisation's memberships, of which at most one may be open.
+
+    Each row checks the saved memberships only: two new open rows would each pass, and the database refuse the second.
+    """
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        rows = [form.cleaned_data for form in self.forms if form.cleaned_data and not self._should_delete_form(form)]
+        if sum(row["status"] != Membership.Status.WITHDRAWN for row in rows) > 1:
+            raise ValidationError(ONE_OPEN_MEMBERSHIP)
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
     form = MembershipInlineForm
+    formset = MembershipInlineFormSet
     extra = 0
 
 

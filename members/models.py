@@ -378,6 +378,9 @@ class MembershipQuerySet(models.QuerySet):
         return set(self.order_by().values_list("organisation_id", flat=True).distinct())
 
 
+ONE_OPEN_MEMBERSHIP = _("This organisation already has a membership that has not ended.")
+
+
 class Membership(Sourced):
     """An organisation's membership of the alliance."""
 
@@ -412,7 +415,7 @@ class Membership(Sourced):
                 fields=["organisation"],
                 condition=~Q(status="withdrawn"),
                 name="members_membership_one_open_per_organisation",
-                violation_error_message=_("This organisation already has a membership that has not ended."),
+                violation_error_message=ONE_OPEN_MEMBERSHIP,
             ),
             models.CheckConstraint(
                 condition=Q(until__isnull=True) | Q(since__isnull=True) | Q(until__gte=models.F("since")),

@@ -14,6 +14,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.urls import reverse
 from django.utils.html import format_html
@@ -25,7 +26,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from registry import names
 from registry.caching import versioned
-from registry.models import Alliance, Event, Platform, PolicyDocument, Source, Speaker
+from registry.models import NAME_TAKEN, Alliance, Event, Platform, PolicyDocument, Source, Speaker
 
 SOURCE_FIELDSET = (
     _("Source"),
@@ -65,6 +66,27 @@ class ChangesHelper(HistoricalRecordContextHelper):
         if field.choices:
             return dict(field.flatchoices).get(value, value)
         return super().prepare_delta_change_value(change, value)
+
+
+class ChineseNamedFormSet(BaseInlineFormSet):
+    """An inline of ChineseNamed rows, which refuses two of its rows named alike (新行业乙, 新行業乙).
+
+    Each row's own clean() compares its name with the saved rows only, and the database would refuse the second.
+    """
+
+    def clean(self):
+        super().clean()
+        if not self.model.unique_name:
+            return
+        named = {}
+        for form in self.forms:
+            key = form.instance.name_key
+            if not key or form.errors or self._should_delete_form(form):
+                continue
+            if key in named:
+                form.add_error("name", NAME_TAKEN % {"name": named[key]})
+            else:
+                named[key] = form.instance.name
 
 
 class VersionedRelatedFilter(admin.RelatedFieldListFilter):

@@ -74,6 +74,9 @@ class CodePointCharField(models.CharField):
         return parameters
 
 
+NAME_TAKEN = _("%(name)s already exists (names are compared across scripts and widths).")
+
+
 class ChineseNamed(models.Model):
     """A record named in Chinese, with both scripts, pinyin and a match key derived on save."""
 
@@ -114,12 +117,7 @@ class ChineseNamed(models.Model):
         if self.unique_name:
             clash = type(self)._default_manager.filter(name_key=self.name_key).exclude(pk=self.pk).first()
             if clash:
-                raise ValidationError(
-                    {
-                        "name": _("%(name)s already exists (names are compared across scripts and widths).")
-                        % {"name": clash.name}
-                    }
-                )
+                raise ValidationError({"name": NAME_TAKEN % {"name": clash.name}})
 
     def validate_constraints(self, exclude=None):
         # clean() has reported a clash of match keys on the name, where staff can see it.

@@ -41,6 +41,31 @@ def seed_alliance():
     call_command("seed", settings.SEED_DIR / "china-green-manufacturing-alliance.toml", stdout=io.StringIO())
 
 
+def form_data(response) -> dict:
+    """What an admin change page (its inlines' rows too) posts back as it was shown."""
+    forms = [response.context["adminform"].form]
+    data = {}
+    for inline in response.context.get("inline_admin_formsets", []):
+        formset = inline.formset
+        data.update({f"{formset.prefix}-{key}": value for key, value in formset.management_form.initial.items()})
+        forms += formset.initial_forms
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is not None and value is not False:
+                data[form.add_prefix(name)] = value
+    return data
+
+
+def with_new_rows(data: dict, prefix: str, rows: list[dict]) -> dict:
+    """``data`` with ``rows`` added to the inline whose prefix is ``prefix``."""
+    total = int(data[f"{prefix}-TOTAL_FORMS"])
+    for n, row in enumerate(rows, start=total):
+        data.update({f"{prefix}-{n}-{name}": value for name, value in row.items()})
+    data[f"{prefix}-TOTAL_FORMS"] = total + len(rows)
+    return data
+
+
 @pytest.fixture(scope="session")
 def seed_rows(django_db_setup, django_db_blocker, tmp_path_factory):
     """The seed's rows as a Django fixture file: seeded once a test process, dumped, and rolled back."""

@@ -7,7 +7,7 @@ from django.utils.http import urlencode
 
 from members.models import Industry, Membership, Organisation, Sector
 from registry.caching import bump_public_version
-from tests.conftest import FOUNDING_DAY
+from tests.conftest import FOUNDING_DAY, form_data, with_new_rows
 
 CHANGELIST = reverse("admin:members_organisation_changelist")
 MEMBERSHIPS = reverse("admin:members_membership_changelist")
@@ -204,6 +204,62 @@ def test_membership_inline_does_not_change_status_directly(editor_client, active
     response = editor_client.get(reverse("admin:members_organisation_change", args=[active_member.pk]))
     form = response.context["inline_admin_formsets"][0].formset.forms[0]
     assert form.fields["status"].disabled
+
+
+ONE_OPEN = "This organisation already has a membership that has not ended."
+TWO_OPEN = [
+    {"status": "active", "tier": "member", "since": "2020-01-01"},
+    {"status": "applied", "tier": "member", "notes": "再次申请"},
+]
+
+
+def test_organisation_page_refuses_two_new_open_memberships_on_the_inline(editor_client, english, organisation):
+    url = reverse("admin:members_organisation_change", args=[organisation.pk])
+    response = editor_client.post(url, with_new_rows(form_data(editor_client.get(url)), "memberships", TWO_OPEN))
+    assert response.status_code == 200
+    assert ONE_OPEN in response.content.decode()
+    assert not organisation.memberships.exists()
+
+
+def test_new_organisation_with_two_open_memberships_is_refused_and_nothing_saved(editor_client, english, industry):
+    url = reverse("admin:members_organisation_add")
+    data = with_new_rows(form_data(editor_client.get(url)), "memberships", TWO_OPEN)
+    response = editor_client.post(url, {**data, "name": "小米科技", "industry": industry.pk})
+    assert response.status_code == 200
+    assert ONE_OPEN in response.content.decode()
+    assert not Organisation.objects.filter(name="小米科技").exists()
+
+
+def test_organisation_page_takes_a_new_membership_beside_ended_ones(editor_client, english, organisation):
+    url = reverse("admin:members_organisation_change", args=[organisation.pk])
+    rows = [{"status": "withdrawn", "since": "2018-01-01", "until": "2019-01-01", "tier": "member"}, TWO_OPEN[0]]
+    assert (
+        editor_client.post(url, with_new_rows(form_data(editor_client.get(url)), "memberships", rows)).status_code
+        == 302
+    )
+    assert sorted(organisation.memberships.values_list("status", flat=True)) == ["active", "withdrawn"]
+
+
+def test_sector_page_refuses_two_new_industries_named_alike_in_either_script(editor_client, english, db):
+    sector = Sector.objects.create(name="新兴产业", slug="emerging")
+    url = reverse("admin:members_sector_change", args=[sector.pk])
+    rows = [{"order": 0, "name": "新行业乙", "slug": "new-b"}, {"order": 0, "name": "新行業乙", "slug": "new-b-2"}]
+    response = editor_client.post(url, with_new_rows(form_data(editor_client.get(url)), "industries", rows))
+    assert response.status_code == 200
+    assert "新行业乙 already exists (names are compared across scripts and widths)." in response.content.decode()
+    assert not Industry.objects.exists()
+
+
+def test_sector_page_refuses_a_new_industry_named_as_another_is_renamed(editor_client, english, industry):
+    sector = Sector.objects.create(name="新兴产业", slug="emerging")
+    industry.sector = sector
+    industry.save()
+    url = reverse("admin:members_sector_change", args=[sector.pk])
+    data = form_data(editor_client.get(url))
+    data["industries-0-name"] = "家電"
+    response = editor_client.post(url, with_new_rows(data, "industries", [{"order": 0, "name": "家电", "slug": "x"}]))
+    assert "家電 already exists (names are compared across scripts and widths)." in response.content.decode()
+    assert list(Industry.objects.values_list("name", flat=True)) == ["電子信息"]
 
 
 def test_editor_cannot_delete_an_organisation_with_history(editor_client, active_member):
