@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
@@ -461,5 +461,14 @@ class Membership(Sourced):
             self.since = timezone.localdate()
         if self.since and self.until and self.until < self.since:
             errors["until"] = _("A membership cannot end before it starts.")
+        if self.status != self.Status.WITHDRAWN and self.organisation_id is not None:
+            others = Membership.objects.open().filter(organisation=self.organisation_id).exclude(pk=self.pk)
+            if others.exists():
+                errors[NON_FIELD_ERRORS] = ONE_OPEN_MEMBERSHIP
         if errors:
             raise ValidationError(errors)
+
+    def validate_constraints(self, exclude=None):
+        # clean() has checked for another open membership, also where the form leaves the status out (a
+        # revert from the history), which the constraint's own check then skips.
+        super().validate_constraints(exclude={*(exclude or ()), "organisation"})

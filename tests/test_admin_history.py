@@ -2,7 +2,9 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
-from members.models import Organisation
+from members.models import Membership, Organisation
+from members.services import membership_withdraw
+from tests.conftest import FOUNDING_DAY, form_data
 
 
 @pytest.fixture
@@ -52,6 +54,20 @@ def test_revert_restores_the_old_value(editor_client, moved):
     moved.refresh_from_db()
     assert moved.city == "北京"
     assert moved.history.count() == 4
+
+
+def test_reverting_a_membership_to_an_open_version_beside_the_open_one_is_refused(
+    editor_client, english, active_member
+):
+    ended = active_member.memberships.get()
+    membership_withdraw(membership=ended, on=FOUNDING_DAY, by=None, reason="解散")
+    Membership.objects.create(organisation=active_member, status=Membership.Status.APPLIED)
+    url = reverse("admin:members_membership_simple_history", args=[ended.pk, ended.history.get(status="active").pk])
+    response = editor_client.post(url, form_data(editor_client.get(url)))
+    assert response.status_code == 200
+    assert "This organisation already has a membership that has not ended." in response.content.decode()
+    ended.refresh_from_db()
+    assert (ended.status, ended.history.count()) == (Membership.Status.WITHDRAWN, 2)
 
 
 def test_viewer_cannot_revert(viewer_client, moved):
