@@ -252,7 +252,8 @@ class Organisation(ChineseNamed, Sourced):
     objects = OrganisationQuerySet.as_manager()
 
     # The industry and status as loaded: a change to either is counted in the industries' member counts.
-    _stored_listing: tuple[int | None, str] = (None, "")
+    # None where the organisation was not loaded (a version restored from the history): save() reads them.
+    _stored_listing: tuple[int | None, str] | None = None
 
     class Meta:
         verbose_name = _("organisation")
@@ -306,9 +307,10 @@ class Organisation(ChineseNamed, Sourced):
             # A version restored from the history must not bring back the status it was saved with.
             self.membership_status = self.memberships.current_first().values_list("status", flat=True).first() or ""
         with transaction.atomic(using=kwargs.get("using")):
+            stored = self._stored_listing or self._listing_in_database()
             super().save(*args, **kwargs)
-            if (self.industry_id, self.membership_status) != self._stored_listing:
-                industries = {self.industry_id, self._stored_listing[0]} - {None}
+            if (self.industry_id, self.membership_status) != stored:
+                industries = {self.industry_id, stored[0]} - {None}
                 Industry.objects.filter(pk__in=industries).count_members()
         self._stored_listing = (self.industry_id, self.membership_status)
 
@@ -322,6 +324,12 @@ class Organisation(ChineseNamed, Sourced):
     def clean(self):
         super().clean()
         self.credit_code = normalise_credit_code(self.credit_code) or None
+
+    def _listing_in_database(self) -> tuple[int | None, str]:
+        if self.pk is None:
+            return (None, "")
+        stored = Organisation.objects.filter(pk=self.pk).values_list("industry_id", "membership_status").first()
+        return stored or (None, "")
 
     def _unique_slug(self) -> str:
         self.derive_names()

@@ -15,6 +15,7 @@ from django.utils import translation
 from members.models import Industry, Membership, Organisation
 from members.services import membership_approve, membership_reinstate, membership_suspend, membership_withdraw
 from members.transfer import import_members
+from tests.conftest import form_data
 from tests.test_import_export import DATA, IMPORT_URL, PROCESS_URL, confirm_data
 
 DAY = datetime.date(2024, 3, 1)
@@ -58,6 +59,18 @@ def test_a_member_moved_to_another_industry_is_counted_there(active_member, indu
     active_member.industry = None
     active_member.save()
     assert (stored(industry), stored(other)) == (0, 0)
+
+
+def test_a_member_reverted_to_its_former_industry_is_counted_there_and_no_longer_in_the_other(
+    editor_client, active_member, industry
+):
+    appliances = Industry.objects.create(name="家電", slug="appliances")
+    active_member.industry = appliances
+    active_member.save()
+    former = active_member.history.filter(industry=industry).latest("history_date")
+    url = reverse("admin:members_organisation_simple_history", args=[active_member.pk, former.pk])
+    assert editor_client.post(url, form_data(editor_client.get(url))).status_code == 302
+    assert every_stored() == counted() == {industry.pk: 1, appliances.pk: 0}
 
 
 def test_memberships_written_by_the_queryset_are_counted(active_member, industry):
