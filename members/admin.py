@@ -56,6 +56,16 @@ class WithdrawForm(forms.Form):
     on = forms.DateField(label=_("withdrawn on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
     reason = forms.CharField(label=_("reason"), max_length=80, widget=forms.TextInput(attrs={"size": 60}))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["on"].widget.attrs["max"] = f"{timezone.localdate():%Y-%m-%d}"
+
+    def clean_on(self):
+        on = self.cleaned_data["on"]
+        if on > timezone.localdate():
+            raise ValidationError(services.WITHDRAWN_TOO_EARLY)
+        return on
+
 
 def _run_lifecycle(modeladmin, request, memberships, service, **kwargs):
     done = 0

@@ -9,12 +9,15 @@ import datetime
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from members.models import Membership, Organisation
 
 Status = Membership.Status
+
+WITHDRAWN_TOO_EARLY = gettext_lazy("A membership is withdrawn once it has ended: give today or an earlier day.")
 
 
 class IllegalTransition(ValidationError):
@@ -99,6 +102,9 @@ def membership_withdraw(
     """End a membership on ``on``; a reason is required and kept in the history."""
     if not reason or not reason.strip():
         raise ValidationError({"reason": gettext_lazy("Give a reason for the withdrawal.")})
+    if on > timezone.localdate():
+        # Withdrawing ends the membership at once: nothing would keep it active until a later date.
+        raise ValidationError({"on": WITHDRAWN_TOO_EARLY})
     if membership.since and on < membership.since:
         raise ValidationError(
             {"on": _("A membership cannot end before it starts (%(since)s).") % {"since": membership.since}}

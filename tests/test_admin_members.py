@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import User
@@ -193,6 +195,20 @@ def test_withdraw_action_with_a_reason_ends_the_membership(editor_client, englis
     membership = active_member.memberships.get()
     assert (membership.status, str(membership.until)) == (Membership.Status.WITHDRAWN, "2024-01-31")
     assert membership.history.first().history_change_reason == "Withdrawn on 2024-01-31: 解散"
+
+
+def test_withdraw_action_refuses_a_date_to_come_and_the_member_stays_active(editor_client, english, active_member):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = run_action(editor_client, "withdraw", [active_member], confirm="yes", on=tomorrow, reason="解散")
+    assert "A membership is withdrawn once it has ended: give today or an earlier day." in response.content.decode()
+    assert active_member.memberships.get().status == Membership.Status.ACTIVE
+    assert Organisation.objects.members().filter(pk=active_member.pk).exists()
+
+
+def test_withdraw_page_says_the_memberships_end_now_on_a_day_not_to_come(editor_client, english, active_member):
+    content = run_action(editor_client, "withdraw", [active_member]).content.decode()
+    assert "will end on the date you give" not in content
+    assert f'max="{timezone.localdate():%Y-%m-%d}"' in content
 
 
 def test_membership_list_has_the_lifecycle_actions(editor_client, applied_member):

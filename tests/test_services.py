@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import translation
+from django.utils import timezone, translation
 
 from governance.models import Person, Term
 from governance.services import term_succeed
@@ -82,6 +82,13 @@ def test_membership_withdraw_refuses_a_date_before_it_started(active_member, sec
             membership=active_member.memberships.get(), on=datetime.date(2000, 1, 1), by=secretariat_editor, reason="x"
         )
     assert active_member.memberships.get().until is None
+
+
+def test_membership_withdraw_refuses_a_date_still_to_come(active_member, secretariat_editor):
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    with pytest.raises(ValidationError, match="once it has ended"):
+        membership_withdraw(membership=active_member.memberships.get(), on=tomorrow, by=secretariat_editor, reason="x")
+    assert active_member.memberships.get().status == Membership.Status.ACTIVE
 
 
 def test_organisation_has_history_once_it_has_a_membership_or_an_edit(organisation, active_member):
