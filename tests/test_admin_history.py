@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.apps import apps
 from django.urls import reverse
@@ -68,6 +70,31 @@ def test_reverting_a_membership_to_an_open_version_beside_the_open_one_is_refuse
     assert "This organisation already has a membership that has not ended." in response.content.decode()
     ended.refresh_from_db()
     assert (ended.status, ended.history.count()) == (Membership.Status.WITHDRAWN, 2)
+
+
+def breadcrumbs(response) -> list[str]:
+    trail = re.search(r'<div class="breadcrumbs">(.*?)</div>', response.content.decode(), re.S).group(1)
+    return [" ".join(re.sub(r"<[^>]+>", "", crumb).split()) for crumb in trail.split("&rsaquo;")]
+
+
+@pytest.mark.parametrize(
+    ("accept", "crumbs"),
+    [
+        ("zh-CN", ["首页", "会员", "机构", "聯想集團", "历史记录", "还原 机构"]),
+        ("zh-TW", ["首頁", "會員", "機構", "聯想集團", "歷史記錄", "還原 機構"]),
+        ("en", ["Home", "Members", "Organisations", "聯想集團", "History", "Revert organisation"]),
+    ],
+)
+def test_revert_page_breadcrumbs_are_in_the_pages_language(editor_client, moved, accept, crumbs):
+    url = reverse("admin:members_organisation_simple_history", args=[moved.pk, moved.history.earliest().pk])
+    response = editor_client.get(url, HTTP_ACCEPT_LANGUAGE=accept)
+    assert breadcrumbs(response) == crumbs
+
+
+def test_history_version_page_breadcrumbs_are_in_traditional_for_a_viewer(viewer_client, moved):
+    url = reverse("admin:members_organisation_simple_history", args=[moved.pk, moved.history.earliest().pk])
+    crumbs = ["首頁", "會員", "機構", "聯想集團", "歷史記錄", "查看 機構"]
+    assert breadcrumbs(viewer_client.get(url, HTTP_ACCEPT_LANGUAGE="zh-TW")) == crumbs
 
 
 def test_viewer_cannot_revert(viewer_client, moved):
