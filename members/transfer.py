@@ -40,7 +40,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from members import bulk
 from members.models import Industry, Membership, Organisation, industry_keys, member_counts_deferred, unique_slug
 from members.validators import normalise_credit_code, validate_credit_code
-from registry import names
+from registry import history_strings, names
 from registry.caching import bump_public_version
 from registry.models import ChineseNamed
 
@@ -894,7 +894,7 @@ def write_plans(plans: list[RowPlan], *, user=None, progress=None, names_ahead: 
 
 
 def _write_plans(plans: list[RowPlan], *, user, progress, names_ahead: "NamesAhead | None") -> None:
-    history = {"user": user, "reason": "import"}
+    history = {"user": user, "reason": history_strings.IMPORT}
     creates = [p for p in plans if p.action == "create"]
     updates = [p for p in plans if p.action == "update"]
     if creates:

@@ -62,6 +62,8 @@ class ChangesHelper(HistoricalRecordContextHelper):
     def prepare_delta_change_value(self, change, value):
         if value is None or value == "":
             return "—"
+        if isinstance(value, bool):
+            return gettext("Yes") if value else gettext("No")
         field = self.model._meta.get_field(change.field)
         if field.choices:
             return dict(field.flatchoices).get(value, value)

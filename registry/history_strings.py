@@ -1,9 +1,15 @@
-"""Strings django-simple-history shows in the admin, marked here so our catalogues translate them.
+"""Strings django-simple-history shows in the admin, marked here so our catalogues translate them, and the
+change reasons the registry stores as codes.
 
 simple-history ships Simplified Chinese only; these give the history pages Traditional Chinese too.
 """
 
-from django.utils.translation import gettext_noop, ngettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext_lazy
+
+IMPORT = "import"
+
+# Change reasons stored as codes, which the history pages show in their language.
+REASONS = {IMPORT: gettext_lazy("Import")}
 
 STRINGS = [
     gettext_noop("Object"),

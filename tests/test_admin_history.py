@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from members.models import Membership, Organisation
 from members.services import membership_withdraw
+from members.transfer import import_members
 from tests.conftest import FOUNDING_DAY, form_data
 
 
@@ -44,6 +45,35 @@ def test_history_page_shows_the_reason_for_a_lifecycle_change(editor_client, eng
     assert "dues unpaid" in content
     assert "<strong>Status:</strong>\n                    active\n" in content
     assert "&rarr;&nbsp;&nbsp;suspended" in content
+
+
+@pytest.mark.parametrize(("accept", "reason"), [("zh-CN", "导入"), ("zh-TW", "導入"), ("en", "Import")])
+def test_history_page_shows_an_imports_reason_in_the_pages_language(editor_client, industry, accept, reason):
+    assert import_members("name,industry,city\n聯想集團,電子信息,北京\n".encode(), filename="m.csv").created == 1
+    imported = Organisation.objects.get()
+    assert imported.history.get().history_change_reason == "import"  # stored as a code, shown translated
+    response = editor_client.get(
+        reverse("admin:members_organisation_history", args=[imported.pk]), HTTP_ACCEPT_LANGUAGE=accept
+    )
+    reasons = re.findall(r"<td>\s*([^<]*?)\s*</td>\s*<td>\s*(?:<ul>|</td>)", response.content.decode())
+    assert reasons == [reason]
+
+
+@pytest.mark.parametrize(
+    ("accept", "change"), [("zh-CN", ("创始会员", "是", "否")), ("en", ("Founding member", "Yes", "No"))]
+)
+def test_history_page_shows_a_yes_or_no_change_in_words(editor_client, active_member, accept, change):
+    membership = active_member.memberships.get()
+    membership.is_founding = True
+    membership.save()
+    membership.is_founding = False
+    membership.save()
+    url = reverse("admin:members_membership_history", args=[membership.pk])
+    content = editor_client.get(url, HTTP_ACCEPT_LANGUAGE=accept).content.decode()
+    field, old, new = change
+    assert f"<strong>{field}:</strong>\n                    {old}\n" in content
+    assert f"&rarr;&nbsp;&nbsp;{new}\n" in content
+    assert "True" not in content and "False" not in content
 
 
 def test_revert_restores_the_old_value(editor_client, moved):
