@@ -2,11 +2,13 @@ import re
 
 import pytest
 from django.apps import apps
+from django.contrib import admin
 from django.urls import reverse
 
 from members.models import Membership, Organisation
 from members.services import membership_withdraw
 from members.transfer import import_members
+from registry.admin import HistoryAdmin
 from tests.conftest import FOUNDING_DAY, form_data
 
 
@@ -125,6 +127,19 @@ def test_history_version_page_breadcrumbs_are_in_traditional_for_a_viewer(viewer
     url = reverse("admin:members_organisation_simple_history", args=[moved.pk, moved.history.earliest().pk])
     crumbs = ["首頁", "會員", "機構", "聯想集團", "歷史記錄", "查看 機構"]
     assert breadcrumbs(viewer_client.get(url, HTTP_ACCEPT_LANGUAGE="zh-TW")) == crumbs
+
+
+HISTORY_ADMINS = [model for model, model_admin in admin.site._registry.items() if isinstance(model_admin, HistoryAdmin)]
+
+
+@pytest.mark.parametrize("model", HISTORY_ADMINS, ids=lambda m: m.__name__)
+@pytest.mark.parametrize("ids", [["abc"], ["1", "abc"], ["abc", "1"], ["99999999999999999999"]], ids=str)
+def test_history_pages_of_an_id_no_object_can_have_are_not_found(editor_client, model, ids):
+    opts = model._meta
+    name = f"admin:{opts.app_label}_{opts.model_name}_{'history' if len(ids) == 1 else 'simple_history'}"
+    url = reverse(name, args=ids)
+    assert editor_client.get(url).status_code == 404
+    assert editor_client.post(url, {}).status_code == 404
 
 
 def test_viewer_cannot_revert(viewer_client, moved):
