@@ -72,7 +72,7 @@ def test_editor_walks_the_back_office(live_server, seeded, secretariat_editor, p
     page.check(f"input[name=_selected_action][value='{lenovo.pk}']")
     page.select_option("select[name=action]", "withdraw")
     page.click("button[name=index]")
-    expect(page.locator("#content")).to_contain_text("退出日期")
+    expect(page.locator("#content")).to_contain_text("这些会籍即刻结束")
     page.fill("#id_reason", "并入其他会员单位")
     shoot(page, "withdraw")
     page.click("input[type=submit][value='退出']")
