@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from governance import services
 from governance.models import Body, Person, Position, Term
 from members.models import Organisation
-from registry.admin import SOURCE_FIELDSET, HistoryAdmin, KeepHistoryMixin, pk_or_404
+from registry.admin import SOURCE_FIELDSET, EitherScriptSearchMixin, HistoryAdmin, KeepHistoryMixin, pk_or_404
 from registry.pagination import IdsFirstPaginator
 
 
@@ -53,14 +53,14 @@ class TermInline(admin.TabularInline):
 
 
 @admin.register(Body)
-class BodyAdmin(HistoryAdmin):
+class BodyAdmin(EitherScriptSearchMixin, HistoryAdmin):
     list_display = ["name", "name_en", "kind", "order"]
     search_fields = ["name", "name_en"]
     inlines = [PositionInline]
 
 
 @admin.register(Position)
-class PositionAdmin(HistoryAdmin):
+class PositionAdmin(EitherScriptSearchMixin, HistoryAdmin):
     list_display = ["__str__", "body", "rank", "seats"]
     list_select_related = ["body"]
     list_filter = ["body"]
@@ -119,7 +119,7 @@ class OnDateForm(forms.Form):
 
 
 @admin.register(Term)
-class TermAdmin(HistoryAdmin):
+class TermAdmin(EitherScriptSearchMixin, HistoryAdmin):
     list_display = ["position", "holder", "title", "started_on", "ended_on", "succeed_link"]
     list_select_related = ["position__body", "person", "organisation"]
     list_filter = ["position__body"]

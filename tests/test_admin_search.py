@@ -9,6 +9,9 @@ from django.urls import reverse
         ("admin:registry_policydocument_changelist", "中國製造", "中國制造2025"),  # 製 typed for the article's 制
         ("admin:registry_event_changelist", "绿色制造联盟 成立大会", "中國綠色制造聯盟成立大會"),
         ("admin:registry_source_changelist", "政产学研用", "政產學研用"),
+        ("admin:governance_body_changelist", "理事会", "理事會"),
+        ("admin:governance_position_changelist", "理事会 理事长", "理事會理事長"),
+        ("admin:governance_term_changelist", "电子第五研究所", "工業和信息化部電子第五研究所"),
     ],
 )
 def test_a_list_search_finds_text_in_either_script_whichever_it_is_typed_in(
