@@ -28,7 +28,9 @@ def _panels(today: datetime.date) -> dict:
     sectors = [(group.sector, group.member_count) for group in groups if group.sector is not None]
     without_sector = sum(group.member_count for group in groups if group.sector is None)
     without_sector += Organisation.objects.members().filter(industry=None).count()
-    statuses = dict(Membership.objects.values_list("status").annotate(n=Count("pk")))
+    # Organisations by their current status, as the list each count links to shows them: an organisation
+    # that withdrew and joined again counts once, as a member.
+    statuses = dict(Organisation.objects.order_by().values_list("membership_status").annotate(n=Count("pk")))
     problems = {
         problem: len(ids) if isinstance(ids, list) else ids.count()
         for problem, ids in ((problem, quality.problem_ids(problem)) for problem, _label in quality.PROBLEMS)

@@ -32,6 +32,18 @@ def test_dashboard_counts_members_per_sector_and_status(editor_client, english, 
     assert [m.organisation for m in data["applications"]] == [applicant]
 
 
+def test_dashboard_counts_each_organisation_once_by_status_as_its_link_lists_them(editor_client, english, industry):
+    rejoined = Organisation.objects.create(name="重新入會公司", industry=industry)
+    Membership.objects.create(organisation=rejoined, status="withdrawn", since=FOUNDING_DAY, until=FOUNDING_DAY)
+    Membership.objects.create(organisation=rejoined, status="active", since=FOUNDING_DAY)
+    left = Organisation.objects.create(name="退出公司", industry=industry)
+    Membership.objects.create(organisation=left, status="withdrawn", since=FOUNDING_DAY, until=FOUNDING_DAY)
+    counts = {value: n for value, _label, n in panels(editor_client)["members_per_status"]}
+    assert (counts["active"], counts["withdrawn"]) == (1, 1)
+    listed = editor_client.get(reverse("admin:members_organisation_changelist"), {"status": "withdrawn"})
+    assert listed.context["cl"].result_count == counts["withdrawn"]
+
+
 def test_dashboard_lists_terms_ending_within_90_days(editor_client, chairman, person, organisation):
     today = timezone.localdate()
     soon = Term.objects.create(
