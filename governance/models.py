@@ -7,7 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from registry.models import ChineseNamed, Sourced
+from registry import names
+from registry.models import NAME_TAKEN, ChineseNamed, Sourced
 
 
 class Body(Sourced):
@@ -35,6 +36,18 @@ class Body(Sourced):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        # Bodies are few: compared here, rather than by a derived key, across scripts (理事会 and 理事會).
+        name_taken(self, Body.objects.exclude(pk=self.pk))
+
+
+def name_taken(record, others) -> None:
+    """Refuse ``record``'s name when one of ``others`` has the same name in either script or width."""
+    key = names.match_key(record.name)
+    clash = next((other for other in others.only("name") if names.match_key(other.name) == key), None)
+    if record.name and clash is not None:
+        raise ValidationError({"name": NAME_TAKEN % {"name": clash.name}})
 
 
 class Position(Sourced):
@@ -81,6 +94,7 @@ class Position(Sourced):
         self.terms.exclude(exclusive=self.is_single_seat).update(exclusive=self.is_single_seat)
 
     def clean(self):
+        name_taken(self, Position.objects.filter(body=self.body_id).exclude(pk=self.pk))
         if self.pk and self.is_single_seat:
             terms = list(self.terms.order_by("started_on"))
             for earlier, later in zip(terms, terms[1:], strict=False):

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from governance.models import Person, Position, Term
+from governance.models import Body, Person, Position, Term
 from members.models import Organisation
 from tests.conftest import FOUNDING_DAY
 
@@ -160,7 +160,8 @@ def test_position_add_refuses_a_second_alliance_position_of_the_same_name_in_wor
     response = editor_client.post(
         reverse("admin:governance_position_add"), {"name": "名譽理事長", "rank": 0, "seats": 1, **inline("terms", [])}
     )
-    assert errors_of(response) == ["The alliance already has a position of this name outside any body."]
+    # Model clean() finds it first, across scripts; the constraint's own message says as much (test_constraints.py).
+    assert errors_of(response) == ["名譽理事長 already exists (names are compared across scripts and widths)."]
 
 
 def test_position_add_refuses_no_seats_in_words(editor_client, english):
@@ -216,3 +217,26 @@ def test_term_list_links_editors_but_not_viewers_to_the_handover(editor_client, 
     assert link in editor_client.get(reverse("admin:governance_term_changelist")).content.decode()
     client.force_login(viewer)
     assert link not in client.get(reverse("admin:governance_term_changelist")).content.decode()
+
+
+def test_a_body_named_as_another_in_the_other_script_is_refused(editor_client, english, council):
+    response = editor_client.post(
+        reverse("admin:governance_body_add"),
+        {"name": "理事会", "slug": "council-again", "kind": "council", "order": 1, **inline("positions", [])},
+    )
+    assert errors_of(response) == [f"{council.name} already exists (names are compared across scripts and widths)."]
+    assert Body.objects.count() == 1
+
+
+def test_a_position_named_as_another_of_its_body_in_the_other_script_is_refused(editor_client, english, chairman):
+    response = editor_client.post(
+        reverse("admin:governance_position_add"),
+        {"body": chairman.body_id, "name": "理事长", "rank": 2, "seats": 1, **inline("terms", [])},
+    )
+    assert errors_of(response) == [f"{chairman.name} already exists (names are compared across scripts and widths)."]
+    other_body = Body.objects.create(name="專家委員會", slug="experts")
+    response = editor_client.post(
+        reverse("admin:governance_position_add"),
+        {"body": other_body.pk, "name": "理事长", "rank": 2, "seats": 1, **inline("terms", [])},
+    )
+    assert response.status_code == 302
