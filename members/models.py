@@ -191,6 +191,9 @@ def _name_matches(text: str) -> Q:
     if letters and text.isascii():
         condition |= Q(pinyin__contains=letters) | Q(initials__startswith=letters)
         condition |= Q(credit_code__startswith=letters.upper())
+        # ü is kept as v (铝 lv), but keyboards have no ü: lu and nu stand for it too.
+        if (with_v := letters.replace("lu", "lv").replace("nu", "nv")) != letters:
+            condition |= Q(pinyin__contains=with_v)
     return condition
 
 

@@ -406,6 +406,13 @@ def test_a_search_of_several_words_finds_the_names_holding_each(client, seeded, 
     assert "1 member found" in page and "Lenovo Group" in page
 
 
+@pytest.mark.parametrize("query", ["lvye", "luye", "zhongguo luye"])
+def test_a_pinyin_search_takes_u_or_v_for_u_umlaut(client, industry, query):
+    member("中國鋁業集團", industry, name_en="Chinalco")
+    page = client.get(url("members:directory", "en"), {"q": query}).content.decode()
+    assert "1 member found" in page and "Chinalco" in page
+
+
 def test_search_shows_nothing_found_for_an_unknown_name(client, seeded):
     page = client.get(url("members:directory", "en"), {"q": "不存在的公司"}).content.decode()
     assert "0 members found" in page
