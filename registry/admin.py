@@ -26,6 +26,7 @@ from simple_history.template_utils import HistoricalRecordContextHelper
 
 from registry import names
 from registry.caching import versioned
+from registry.history_strings import REVERT
 from registry.models import NAME_TAKEN, Alliance, Event, Platform, PolicyDocument, Source, Speaker
 
 SOURCE_FIELDSET = (
@@ -155,6 +156,11 @@ class HistoryAdmin(SimpleHistoryAdmin):
             # organisations", which it would not. The protected objects are the reason; list them instead.
             perms_needed = set()
         return deleted, model_count, perms_needed, protected
+
+    def save_model(self, request, obj, form, change):
+        if request.resolver_match and request.resolver_match.url_name.endswith("_simple_history"):
+            obj._change_reason = REVERT  # A revert from the history page says so in the history.
+        super().save_model(request, obj, form, change)
 
     def get_historical_record_context_helper(self, request, historical_record):
         return ChangesHelper(self.model, historical_record)

@@ -7,9 +7,10 @@ simple-history ships Simplified Chinese only; these give the history pages Tradi
 from django.utils.translation import gettext_lazy, gettext_noop, ngettext_lazy
 
 IMPORT = "import"
+REVERT = "revert"
 
 # Change reasons stored as codes, which the history pages show in their language.
-REASONS = {IMPORT: gettext_lazy("Import")}
+REASONS = {IMPORT: gettext_lazy("Import"), REVERT: gettext_lazy("Revert")}
 
 STRINGS = [
     gettext_noop("Object"),

@@ -88,6 +88,11 @@ def test_revert_restores_the_old_value(editor_client, moved):
     moved.refresh_from_db()
     assert moved.city == "北京"
     assert moved.history.count() == 4
+    history = editor_client.get(
+        reverse("admin:members_organisation_history", args=[moved.pk]), HTTP_ACCEPT_LANGUAGE="zh-TW"
+    )
+    assert moved.history.latest().history_change_reason == "revert"
+    assert re.search(r"<td>\s*還原\s*</td>", history.content.decode())
 
 
 def test_reverting_a_membership_to_an_open_version_beside_the_open_one_is_refused(
