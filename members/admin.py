@@ -63,7 +63,7 @@ class WithdrawForm(forms.Form):
     def clean_on(self):
         on = self.cleaned_data["on"]
         if on > timezone.localdate():
-            raise ValidationError(services.WITHDRAWN_TOO_EARLY)
+            raise ValidationError(services.WITHDRAWAL_DAY_TO_COME)
         return on
 
 

@@ -17,7 +17,7 @@ from members.models import Membership, Organisation
 
 Status = Membership.Status
 
-WITHDRAWN_TOO_EARLY = gettext_lazy("A membership is withdrawn once it has ended: give today or an earlier day.")
+WITHDRAWAL_DAY_TO_COME = gettext_lazy("A membership is withdrawn once it has ended: give today or an earlier day.")
 
 
 class IllegalTransition(ValidationError):
@@ -104,7 +104,7 @@ def membership_withdraw(
         raise ValidationError({"reason": gettext_lazy("Give a reason for the withdrawal.")})
     if on > timezone.localdate():
         # Withdrawing ends the membership at once: nothing would keep it active until a later date.
-        raise ValidationError({"on": WITHDRAWN_TOO_EARLY})
+        raise ValidationError({"on": WITHDRAWAL_DAY_TO_COME})
     if membership.since and on < membership.since:
         raise ValidationError(
             {"on": _("A membership cannot end before it starts (%(since)s).") % {"since": membership.since}}
