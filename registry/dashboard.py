@@ -8,7 +8,7 @@ from django.utils import timezone
 from governance.models import Position, Term
 from members import quality
 from members.models import Membership, Organisation
-from members.views import sector_groups
+from members.views import sector_groups, unclassified_member_count
 from registry.caching import versioned
 
 TERMS_ENDING_WITHIN = datetime.timedelta(days=90)
@@ -27,7 +27,7 @@ def _panels(today: datetime.date) -> dict:
     groups = sector_groups()
     sectors = [(group.sector, group.member_count) for group in groups if group.sector is not None]
     without_sector = sum(group.member_count for group in groups if group.sector is None)
-    without_sector += Organisation.objects.members().filter(industry=None).count()
+    without_sector += unclassified_member_count()
     # Organisations by their current status, as the list each count links to shows them: an organisation
     # that withdrew and joined again counts once, as a member.
     statuses = dict(Organisation.objects.order_by().values_list("membership_status").annotate(n=Count("pk")))
