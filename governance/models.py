@@ -94,7 +94,10 @@ class Position(Sourced):
         self.terms.exclude(exclusive=self.is_single_seat).update(exclusive=self.is_single_seat)
 
     def clean(self):
-        name_taken(self, Position.objects.filter(body=self.body_id).exclude(pk=self.pk))
+        # A body being added with its positions has none saved yet to compare with: only an office of the
+        # alliance as a whole, in no body, is compared with the others of the alliance.
+        if self.body_id is not None or self.body is None:
+            name_taken(self, Position.objects.filter(body=self.body_id).exclude(pk=self.pk))
         if self.pk and self.is_single_seat:
             terms = list(self.terms.order_by("started_on"))
             for earlier, later in zip(terms, terms[1:], strict=False):

@@ -240,3 +240,19 @@ def test_a_position_named_as_another_of_its_body_in_the_other_script_is_refused(
         {"body": other_body.pk, "name": "理事长", "rank": 2, "seats": 1, **inline("terms", [])},
     )
     assert response.status_code == 302
+
+
+def test_a_new_body_may_name_a_position_as_an_office_of_the_alliance_is_named(editor_client, english):
+    Position.objects.create(name="主任", rank=0)  # an office of the alliance as a whole, in no body
+    response = editor_client.post(
+        reverse("admin:governance_body_add"),
+        {
+            "name": "專家委員會",
+            "slug": "experts",
+            "kind": "expert",
+            "order": 1,
+            **inline("positions", [{"name": "主任", "rank": 1, "seats": 1}]),
+        },
+    )
+    assert response.status_code == 302, errors_of(response)
+    assert Body.objects.get(slug="experts").positions.get().name == "主任"
