@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test setup lint check clean serve backup restore screenshots loadtest bench-import bench
+.PHONY: run test setup browser lint check clean serve backup restore screenshots loadtest bench-import bench
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,12 +35,21 @@ restore: setup
 	@test -n "$(FILE)" || (echo "usage: make restore FILE=var/backups/registry-....dump" && exit 2)
 	$(MANAGE) restore "$(FILE)"
 
+# Debian's Chromium for the browser tests, and a Chinese font for their screenshots, installed where apt-get
+# may; elsewhere the browser tests are skipped, saying so (CI requires them: .ci/run).
+browser:
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		apt-get install -y -q chromium chromium-driver >/dev/null; } || \
+		echo "Debian's chromium is not installed (apt-get install chromium chromium-driver): the browser tests are skipped."
+	@fc-list :lang=zh 2>/dev/null | grep -q . || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		apt-get install -y -q fonts-wqy-microhei >/dev/null; } || true
+
 # The suite in parallel, a worker per CPU (pytest-xdist); PYTEST_ARGS="-n0" runs it in one process.
-test: setup
+test: setup browser
 	$(BIN)/pytest -n auto --dist loadgroup $(PYTEST_ARGS)
 
 # The browser tests again, saving their screenshots into docs/ (a plain `make test` keeps them under var/).
-screenshots: setup
+screenshots: setup browser
 	SCREENSHOT_DIR=docs/screenshots $(BIN)/pytest tests/test_admin_browser.py tests/test_public_browser.py
 
 # 50,000 requests across the public pages, gunicorn and PostgreSQL on loopback (DATABASE_URL must be PostgreSQL).

@@ -160,6 +160,7 @@ def suspended_member(organisation):
     return organisation
 
 
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's, which `make browser` installs
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -188,9 +189,11 @@ def browser(live_server, seeded, monkeypatch):
     """
     from playwright.sync_api import sync_playwright
 
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium chromium-driver (`make browser`)")
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
         # The connection the test's queries opened under Playwright's loop: left open, it keeps PostgreSQL
