@@ -123,7 +123,7 @@ def count_queries(client, paths: dict[str, str], *, warm: bool) -> dict[str, int
     for name, path in paths.items():
         if warm:
             client.get(path)  # the first request of a process loads content types and the like, once
-        # The process's copy of the data version lasts a second (registry/caching.py): count every page
+        # The process's copy of the data version lasts a second (records/caching.py): count every page
         # as a process meets it when that copy has run out, so that the counts do not depend on timing.
         caches["pages"].clear()
         with CaptureQueriesContext(connection) as queries:

@@ -4,7 +4,7 @@
 bench/ on the path): the registry's URLs as they are, then ``STOCK_ADMIN`` (/default-admin/), an admin site that
 registers every model the registry's admin does with a plain ModelAdmin. Its organisation list asks
 for the registry's columns, filters and search the way Django's documentation shows, and has none of
-the registry's own work on the list (members/admin.py, registry/admin.py, registry/pagination.py):
+the registry's own work on the list (members/admin.py, registry/admin.py, records/pagination.py):
 Django's paginator counting every row, its search of each field with icontains, its row links and
 checkboxes, filters that read their choices from the table on every request. Issue 6 quotes such an
 admin at 70, 155 and 235 ms for page 1, page 500 and the search for 科技 on its author's machine.

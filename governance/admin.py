@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from governance import services
 from governance.models import Body, Person, Position, Term
 from members.models import Organisation
-from registry.admin import SOURCE_FIELDSET, EitherScriptSearchMixin, HistoryAdmin, KeepHistoryMixin, pk_or_404
-from registry.pagination import IdsFirstPaginator
+from records.admin import SOURCE_FIELDSET, EitherScriptSearchMixin, HistoryAdmin, KeepHistoryMixin, pk_or_404
+from records.pagination import IdsFirstPaginator
 
 
 class PositionInline(admin.TabularInline):

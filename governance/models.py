@@ -1,14 +1,63 @@
 import datetime
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, F, FilteredRelation, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from registry import names
-from registry.models import NAME_TAKEN, ChineseNamed, Sourced
+from records import names
+from records.models import NAME_TAKEN, ChineseNamed, Sourced
+
+# A council may have thousands of seats: the governance page names the first holders of each position and
+# links to the position's own page, which lists them all.
+HOLDERS_SHOWN = 50
+# A position's current holders, the latest first: the governance page's first few are its own page's first.
+HOLDERS_ORDER = ["-started_on", "pk"]
+# The columns the public pages show of a term and its holder: the rest of each row stays in the database.
+TERM_FIELDS = ["position", "title", "title_en", "started_on", "ended_on"]
+HOLDER_FIELDS = ["name_en", "name_hans", "name_hant"]
+
+
+@dataclass
+class BodyGroup:
+    """A body (None for the alliance's own offices) with its positions, each carrying its current terms."""
+
+    body: "Body | None"
+    positions: list = field(default_factory=list)
+
+
+class BodyQuerySet(models.QuerySet):
+    def groups(self, *, holders: int = HOLDERS_SHOWN) -> list[BodyGroup]:
+        """Every body with its positions in rank order, each with its first ``holders`` current terms and a count."""
+        today = timezone.localdate()
+        held = Term.objects.current(today).order_by()
+        # Ranked on the terms alone, joined to their holders after: the joins then cost a row per holder shown.
+        first = held.annotate(rank=Window(RowNumber(), partition_by=F("position"), order_by=HOLDERS_ORDER)).filter(
+            rank__lte=holders
+        )
+        current: dict[int, list[Term]] = {}
+        for term in (
+            Term.objects.with_holders().filter(pk__in=first.values("pk")).order_by("position_id", *HOLDERS_ORDER)
+        ):
+            current.setdefault(term.position_id, []).append(term)
+        alliance = BodyGroup(None)
+        groups = {body.pk: BodyGroup(body) for body in self.only("name", "name_en", "description")}
+        # Counted over a join to the current terms: a subquery per position read each position's every term.
+        positions = Position.objects.only("body", "name", "name_en").annotate(
+            held=FilteredRelation("terms", condition=held_on(today, via="terms__")), holder_count=Count("held")
+        )
+        for position in positions.order_by("rank", "name"):
+            position.current_terms = current.get(position.pk, [])
+            position.more_holders = (position.holder_count or 0) - len(position.current_terms)
+            group = groups.get(position.body_id, alliance)
+            if group.body is not None:
+                position.body = group.body
+            group.positions.append(position)
+        return [alliance, *groups.values()] if alliance.positions else list(groups.values())
 
 
 class Body(Sourced):
@@ -28,6 +77,8 @@ class Body(Sourced):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.OTHER)
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = BodyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("body")
@@ -146,6 +197,16 @@ class TermQuerySet(models.QuerySet):
         """Terms sharing at least one day with [start, end); an open end runs for ever."""
         terms = self.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=start))
         return terms.filter(started_on__lt=end) if end else terms
+
+    def with_holders(self, *related: str):
+        """Terms with their holder (and ``related`` names, as ``position__name``), loading only what is shown."""
+        holders = [f"{holder}__{name}" for holder in ("person", "organisation") for name in HOLDER_FIELDS]
+        return self.select_related("person", "organisation").only(*TERM_FIELDS, *holders, *related)
+
+    def with_positions(self):
+        """Terms with their holder and position, for a list that names each term's position and body."""
+        names = ["position__name", "position__name_en", "position__body__name", "position__body__name_en"]
+        return self.with_holders(*names).select_related("position__body")
 
 
 class Term(Sourced):

@@ -16,15 +16,15 @@ from import_export.forms import ImportForm, SelectableFieldsExportForm
 from members import quality, services, transfer
 from members.models import ONE_OPEN_MEMBERSHIP, Industry, Membership, Organisation, Sector
 from members.resources import FORMATS, OrganisationResource
-from registry.admin import (
+from records.admin import (
     SOURCE_FIELDSET,
     ChineseNamedFormSet,
     HistoryAdmin,
     KeepHistoryMixin,
     VersionedRelatedFilter,
 )
-from registry.caching import versioned
-from registry.pagination import SEARCH_COUNT_LIMIT, IdsFirstPaginator
+from records.caching import versioned
+from records.pagination import SEARCH_COUNT_LIMIT, IdsFirstPaginator
 
 
 class IndustryInline(admin.TabularInline):

@@ -5,6 +5,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
@@ -15,9 +16,31 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from members.validators import normalise_credit_code, validate_credit_code
-from registry import names
-from registry.caching import bump_public_version
-from registry.models import ChineseNamed, Sourced
+from records import names
+from records.caching import bump_public_version
+from records.models import ChineseNamed, Sourced
+
+
+@dataclass
+class SectorGroup:
+    """A sector with its industries; ``sector`` is None for the industries no single sector covers."""
+
+    sector: "Sector | None"
+    industries: list = field(default_factory=list)
+
+    @property
+    def member_count(self) -> int:
+        return sum(industry.member_count for industry in self.industries)
+
+
+class SectorQuerySet(models.QuerySet):
+    def groups(self) -> list[SectorGroup]:
+        """Every sector with its industries, each with its count of active members, then the industries of no sector."""
+        groups = {sector.pk: SectorGroup(sector) for sector in self}
+        other = SectorGroup(None)
+        for industry in Industry.objects.all():
+            groups.get(industry.sector_id, other).industries.append(industry)
+        return [*groups.values(), other] if other.industries else list(groups.values())
 
 
 class Sector(ChineseNamed, Sourced):
@@ -25,6 +48,8 @@ class Sector(ChineseNamed, Sourced):
 
     slug = models.SlugField(_("slug"), unique=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = SectorQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("sector")
@@ -139,6 +164,10 @@ class OrganisationQuerySet(models.QuerySet):
     def members(self):
         """Organisations with an active membership: the public directory."""
         return self.filter(membership_status=MembershipStatus.ACTIVE)
+
+    def without_industry(self):
+        """Organisations of no industry yet, whom no sector counts: the directory lists its members on their own."""
+        return self.filter(industry=None)
 
     def refresh_membership_status(self) -> int:
         """Store each organisation's current membership status again, after its memberships were written.

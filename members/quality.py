@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Organisation
 from members.validators import validate_credit_code
-from registry import names
-from registry.caching import versioned
+from records import names
+from records.caching import versioned
 
 PROBLEMS = [
     ("no_code", _("missing credit code")),

@@ -40,9 +40,9 @@ from django.utils.translation import gettext_lazy, ngettext
 from members import bulk
 from members.models import Industry, Membership, Organisation, industry_keys, member_counts_deferred, unique_slug
 from members.validators import normalise_credit_code, validate_credit_code
-from registry import history_strings, names
-from registry.caching import bump_public_version
-from registry.models import ChineseNamed
+from records import history_strings, names
+from records.caching import bump_public_version
+from records.models import ChineseNamed
 
 BATCH_SIZE = 2000
 import_logger = logging.getLogger("registry.imports")

@@ -3,10 +3,9 @@
 import csv
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import F, Q, Window
+from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -14,17 +13,16 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.views.decorators.http import condition
 
-from governance.views import public_terms
 from members.models import Industry, Membership, Organisation, Sector
-from registry import names
-from registry.caching import public_page, public_version
-from registry.pagination import SEARCH_COUNT_LIMIT, CappedPaginator, CountedPaginator
+from records import names
+from records.caching import public_page, public_version
+from records.pagination import SEARCH_COUNT_LIMIT, CappedPaginator, CountedPaginator
 
 PAGE_SIZE = 20
 # The directory names this many members of each industry and links to the industry page for the rest.
 PREVIEW_SIZE = 10
 QUERY_MAX_LENGTH = 100
-# The columns a list of members shows (the member_list tag in registry/templatetags/public.py), with the sort keys.
+# The columns a list of members shows (the member_list tag in records/templatetags/public.py), with the sort keys.
 LISTED_FIELDS = ["slug", "name", "name_en", "name_hans", "name_hant", "pinyin", "industry"]
 # The industry's name, which a search's list shows beside each member.
 INDUSTRY_LISTED_FIELDS = ["name", "name_en", "name_hans", "name_hant"]
@@ -44,32 +42,6 @@ MEMBER_PAGE_FIELDS = [
     *(f"organisation__industry__{name}" for name in ("slug", "sector", *INDUSTRY_LISTED_FIELDS)),
     *(f"organisation__industry__sector__{name}" for name in INDUSTRY_LISTED_FIELDS),
 ]
-
-
-@dataclass
-class SectorGroup:
-    """A sector with its industries; ``sector`` is None for the industries no single sector covers."""
-
-    sector: Sector | None
-    industries: list = field(default_factory=list)
-
-    @property
-    def member_count(self) -> int:
-        return sum(industry.member_count for industry in self.industries)
-
-
-def sector_groups() -> list[SectorGroup]:
-    """Every sector with its industries, each with its count of active members, then the industries of no sector."""
-    groups = {sector.pk: SectorGroup(sector) for sector in Sector.objects.all()}
-    other = SectorGroup(None)
-    for industry in Industry.objects.all():
-        groups.get(industry.sector_id, other).industries.append(industry)
-    return [*groups.values(), other] if other.industries else list(groups.values())
-
-
-def unclassified_member_count() -> int:
-    """Active members of no industry yet, whom no sector counts: the directory lists them on their own."""
-    return Organisation.objects.members().filter(industry=None).count()
 
 
 def member_previews(industries: list[Industry]) -> dict[int | None, list[Organisation]]:
@@ -122,7 +94,7 @@ def directory(request):
         # A search for an industry (家电, 家電行業, Home appliances) leads to its page as well as to the names.
         context["industry_match"] = Industry.objects.named(query).first()
     else:
-        groups = sector_groups()
+        groups = Sector.objects.groups()
         previews = member_previews([industry for group in groups for industry in group.industries])
         for group in groups:
             for industry in group.industries:
@@ -130,7 +102,7 @@ def directory(request):
         context["groups"] = groups
         context["empty_sectors"] = [group for group in groups if not group.industries]
         context["unclassified"] = previews.get(None, [])
-        context["unclassified_count"] = unclassified_member_count()
+        context["unclassified_count"] = Organisation.objects.members().without_industry().count()
     return render(request, "members/directory.html", context)
 
 
@@ -150,11 +122,9 @@ def member_detail(request, slug):
     memberships = Membership.objects.active().select_related("organisation__industry__sector").only(*MEMBER_PAGE_FIELDS)
     membership = get_object_or_404(memberships, organisation__slug=slug)
     organisation = membership.organisation
-    offices = public_terms().current().filter(Q(affiliation=organisation) | Q(organisation=organisation))
     context = {
         "organisation": organisation,
         "membership": membership,
-        "offices": list(offices),
         "json_ld": organisation_json_ld(request, organisation),
         "nav": "members",
     }

@@ -4,15 +4,12 @@ from django.utils.translation import gettext_lazy as _
 
 
 class RegistryConfig(AppConfig):
+    """The project: settings, URLs, middleware, the admin's index and the commands that span every app."""
+
     # This module also holds AxesConfig: without this, Django would pick neither for "registry".
     default = True
     name = "registry"
-    verbose_name = _("Alliance")
-
-    def ready(self):
-        from registry.caching import connect_signals
-
-        connect_signals()
+    verbose_name = _("Registry")
 
 
 class AxesConfig(AxesAppConfig):

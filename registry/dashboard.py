@@ -7,9 +7,8 @@ from django.utils import timezone
 
 from governance.models import Position, Term
 from members import quality
-from members.models import Membership, Organisation
-from members.views import sector_groups, unclassified_member_count
-from registry.caching import versioned
+from members.models import Membership, Organisation, Sector
+from records.caching import versioned
 
 TERMS_ENDING_WITHIN = datetime.timedelta(days=90)
 # Each list names this many, the most urgent first, with the count and a link to the rest.
@@ -24,10 +23,10 @@ def dashboard(today: datetime.date | None = None) -> dict:
 
 def _panels(today: datetime.date) -> dict:
     # The directory's groups, counted from what the industries store.
-    groups = sector_groups()
+    groups = Sector.objects.groups()
     sectors = [(group.sector, group.member_count) for group in groups if group.sector is not None]
     without_sector = sum(group.member_count for group in groups if group.sector is None)
-    without_sector += unclassified_member_count()
+    without_sector += Organisation.objects.members().without_industry().count()
     # Organisations by their current status, as the list each count links to shows them: an organisation
     # that withdrew and joined again counts once, as a member.
     statuses = dict(Organisation.objects.order_by().values_list("membership_status").annotate(n=Count("pk")))

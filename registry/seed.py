@@ -6,10 +6,11 @@ from pathlib import Path
 
 from django.db import models, transaction
 
+from alliance.models import Alliance, Event, Platform, PolicyDocument, Speaker
 from governance.models import Body, Person, Position, Term
 from members.models import Industry, Membership, Organisation, Sector
-from registry import names
-from registry.models import Alliance, Event, Platform, PolicyDocument, Source, Speaker
+from records import names
+from records.models import Source
 
 
 class Seeder:

@@ -77,9 +77,11 @@ INSTALLED_APPS = [
     "simple_history",
     "registry.apps.AxesConfig",
     "import_export",
-    "registry",
+    "records",
     "members",
     "governance",
+    "alliance",
+    "registry",
 ]
 
 MIDDLEWARE = [
@@ -145,7 +147,7 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "registry_cache",
-        # Public pages are cached per language (see registry/caching.py): room for thousands of members.
+        # Public pages are cached per language (see records/caching.py): room for thousands of members.
         "OPTIONS": {"MAX_ENTRIES": 20000},
     },
     # Each process keeps the public pages it served last (and the admin's filter choices), under the
@@ -163,13 +165,13 @@ CACHES = {
     },
 }
 
-# Public pages are cached until the data changes (registry/caching.py). PUBLIC_CACHE=0 renders every
+# Public pages are cached until the data changes (records/caching.py). PUBLIC_CACHE=0 renders every
 # request afresh: for measuring the pages themselves, as `make bench` does.
 PUBLIC_CACHE = envbool("PUBLIC_CACHE", True)
 
 # The file kept between an import's preview and its confirmation lives in a shared cache, so any
 # app instance can confirm what another previewed.
-IMPORT_EXPORT_TMP_STORAGE_CLASS = "registry.import_files.ImportFileStorage"
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "records.import_files.ImportFileStorage"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 # Organisation.Meta.permissions: members.import_organisation and members.export_organisation.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"

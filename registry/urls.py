@@ -3,10 +3,19 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
+from governance.sitemaps import PositionSitemap
 from members import views as members_views
+from members.sitemaps import IndustrySitemap, MemberSitemap
+from records.caching import public_page
+from records.sitemaps import PagesSitemap
 from registry import views
-from registry.caching import public_page
-from registry.sitemaps import sitemaps
+
+sitemaps = {
+    "pages": PagesSitemap(["alliance:home", "members:directory", "governance:index"]),
+    "industries": IndustrySitemap,
+    "members": MemberSitemap,
+    "positions": PositionSitemap,
+}
 
 urlpatterns = [
     path("", views.language_redirect, name="language-redirect"),
@@ -30,7 +39,7 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("", include(([path("", views.home, name="home")], "registry"))),
+    path("", include("alliance.urls")),
     path("members/", include("members.urls")),
     path("governance/", include("governance.urls")),
     prefix_default_language=True,

@@ -25,7 +25,7 @@ def fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def empty_page_cache():
-    # Each process keeps pages and the data version in memory (registry/caching.py); the database under
+    # Each process keeps pages and the data version in memory (records/caching.py); the database under
     # them is rolled back after every test, so the next test must not meet them.
     caches["pages"].clear()
 
@@ -72,7 +72,7 @@ def seed_rows(django_db_setup, django_db_blocker, tmp_path_factory):
     path = tmp_path_factory.mktemp("seed") / "seed.json"
     with django_db_blocker.unblock(), transaction.atomic():
         seed_alliance()
-        call_command("dumpdata", "registry", "members", "governance", output=str(path), verbosity=0)
+        call_command("dumpdata", "records", "alliance", "members", "governance", output=str(path), verbosity=0)
         transaction.set_rollback(True)
     return path
 

@@ -5,9 +5,9 @@ import datetime
 from django.urls import reverse
 from django.utils import translation
 
+from alliance.models import Event, Speaker
 from governance.models import Person, Term
 from members.models import Industry, Organisation
-from registry.models import Event, Speaker
 
 
 def bulk_delete(client, model, objects, **headers):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from members.models import Membership, Organisation
 from members.services import membership_withdraw
 from members.transfer import import_members
-from registry.admin import HistoryAdmin
+from records.admin import HistoryAdmin
 from tests.conftest import FOUNDING_DAY, form_data
 
 
@@ -158,7 +158,8 @@ def test_viewer_cannot_revert(viewer_client, moved):
 REGISTRY_MODELS = [
     model
     for model in apps.get_models()
-    if model._meta.app_label in {"registry", "members", "governance"} and not model.__name__.startswith("Historical")
+    if model._meta.app_label in {"records", "alliance", "members", "governance"}
+    and not model.__name__.startswith("Historical")
 ]
 
 

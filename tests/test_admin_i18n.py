@@ -9,7 +9,7 @@ from django.utils import translation
 from members.models import Membership
 
 # The registry's own models and django-axes', which the secretariat's superuser unlocks editors in.
-TRANSLATED_APPS = {"registry", "members", "governance", "axes"}
+TRANSLATED_APPS = {"records", "alliance", "members", "governance", "axes"}
 MODELS = [
     model
     for model in apps.get_models()
@@ -85,7 +85,7 @@ def test_history_page_is_translated_into_traditional(editor_client, organisation
 
 
 def test_import_pages_are_translated_into_traditional(seeded, admin_client):
-    # django-import-export ships Simplified Chinese only: registry/import_export_strings.py fills the gap.
+    # django-import-export ships Simplified Chinese only: records/import_export_strings.py fills the gap.
     form = admin_client.get("/admin/members/organisation/import/", HTTP_ACCEPT_LANGUAGE="zh-TW").content.decode()
     assert "要導入的文件" in form and "將導入以下字段" in form and "提交" in form
     with (Path(__file__).parent / "data" / "members-utf8-bom.csv").open("rb") as file:

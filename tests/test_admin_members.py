@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from members.models import Industry, Membership, Organisation, Sector
-from registry.caching import bump_public_version
+from records.caching import bump_public_version
 from tests.conftest import FOUNDING_DAY, form_data, with_new_rows
 
 CHANGELIST = reverse("admin:members_organisation_changelist")

@@ -6,9 +6,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from alliance.models import Alliance, Event, Platform, PolicyDocument, Speaker
 from governance.models import Body, Person, Position, Term
 from members.models import Industry, Membership, Organisation, Sector
-from registry.models import Alliance, Event, Platform, PolicyDocument, Source, Speaker
+from records.models import Source
 
 DAY = datetime.date(2017, 7, 22)
 DIGITS = "零一二三四五六七八九"
@@ -106,19 +107,19 @@ CHANGELISTS = [
     "governance:position",
     "governance:person",
     "governance:term",
-    "registry:source",
-    "registry:alliance",
-    "registry:platform",
-    "registry:event",
-    "registry:speaker",
-    "registry:policydocument",
+    "records:source",
+    "alliance:alliance",
+    "alliance:platform",
+    "alliance:event",
+    "alliance:speaker",
+    "alliance:policydocument",
 ]
 
 
 def test_every_changelist_is_covered():
     from django.contrib import admin
 
-    ours = {"registry", "members", "governance"}  # users, groups and login attempts are Django's and axes'
+    ours = {"records", "alliance", "members", "governance"}  # users, groups and login attempts are Django's and axes'
     registered = {
         f"{m._meta.app_label}:{m._meta.model_name}" for m in admin.site._registry if m._meta.app_label in ours
     }

@@ -13,7 +13,7 @@ from django.db import connection
 from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
-TABLES = ["members_organisation", "members_membership", "governance_term", "registry_alliance", "registry_platform"]
+TABLES = ["members_organisation", "members_membership", "governance_term", "alliance_alliance", "alliance_platform"]
 
 
 def manage(database_url, *args):

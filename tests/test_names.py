@@ -2,7 +2,7 @@ import pytest
 
 from governance.models import Person
 from members.models import Organisation
-from registry import names
+from records import names
 
 
 def test_name_entered_in_traditional_keeps_its_form_and_gains_simplified(db):

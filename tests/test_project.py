@@ -7,7 +7,8 @@ from django.urls import reverse
 REGISTRY_MODELS = [
     model
     for model in apps.get_models()
-    if model._meta.app_label in {"registry", "members", "governance"} and not model.__name__.startswith("Historical")
+    if model._meta.app_label in {"records", "alliance", "members", "governance"}
+    and not model.__name__.startswith("Historical")
 ]
 
 
@@ -33,7 +34,7 @@ def test_admin_lists_and_opens_the_seeded_rows(admin_client, seeded, model):
 
 
 def test_admin_shows_the_seeded_alliance(admin_client, seeded):
-    response = admin_client.get(reverse("admin:registry_alliance_changelist"))
+    response = admin_client.get(reverse("admin:alliance_alliance_changelist"))
     assert "中國綠色制造聯盟" in response.content.decode()
 
 

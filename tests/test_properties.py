@@ -12,7 +12,7 @@ from pypinyin.seg.simpleseg import seg
 
 from members.models import Organisation
 from members.validators import CREDIT_CODE_CHARACTERS, credit_code_check_character, validate_credit_code
-from registry import names
+from records import names
 
 code_bodies = st.tuples(
     st.sampled_from("0123456789ANY"), st.text(alphabet=CREDIT_CODE_CHARACTERS, min_size=16, max_size=16)

@@ -4,7 +4,7 @@ from django.core.cache import cache, caches
 from django.db import connection
 
 from members.models import Membership, Organisation
-from registry.caching import VERSION_KEY, public_version
+from records.caching import VERSION_KEY, public_version
 
 DIRECTORY = "/en/members/"
 

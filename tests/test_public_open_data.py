@@ -7,7 +7,7 @@ import pytest
 
 from governance.models import Position
 from members.models import Membership, Organisation
-from registry.sitemaps import PublicSitemap
+from records.sitemaps import PublicSitemap
 
 
 def read_csv(client):

@@ -10,7 +10,7 @@ from django.utils import translation
 from governance.models import Position, Term
 from members import views
 from members.models import Industry, Membership, Organisation
-from registry.caching import bump_public_version
+from records.caching import bump_public_version
 
 LANGUAGES = ["zh-hans", "zh-hant", "en"]
 SCRIPT = "<script>alert(1)</script>"
@@ -39,7 +39,7 @@ def hidden_members(industry):
 
 def public_pages(slug_member="lenovo-group", slug_industry="electronics-information"):
     return [
-        ("registry:home", {}),
+        ("alliance:home", {}),
         ("members:directory", {}),
         ("members:industry", {"slug": slug_industry}),
         ("members:detail", {"slug": slug_member}),
@@ -320,7 +320,7 @@ def test_governance_shows_bodies_holders_titles_and_past_terms(client, seeded):
 
 def test_hidden_members_are_absent_from_every_public_page(client, active_member, hidden_members):
     pages = [
-        url("registry:home", "en"),
+        url("alliance:home", "en"),
         url("members:directory", "en"),
         url("members:directory", "en") + "?q=Co",
         url("members:industry", "en", slug=active_member.industry.slug),
@@ -336,7 +336,7 @@ def test_hidden_members_are_absent_from_every_public_page(client, active_member,
             assert hidden.slug not in content, address
     for hidden in hidden_members:
         assert client.get(url("members:detail", "en", slug=hidden.slug)).status_code == 404
-    assert "1 active member." in client.get(url("registry:home", "en")).content.decode()
+    assert "1 active member." in client.get(url("alliance:home", "en")).content.decode()
 
 
 @pytest.mark.parametrize(
@@ -471,7 +471,7 @@ def test_a_search_matching_more_members_than_it_counts_says_so_and_pages_without
 def test_a_member_named_like_a_script_is_escaped_everywhere(client, industry):
     hostile = member(SCRIPT, industry, name_en=SCRIPT, short_name=SCRIPT, description=SCRIPT, slug="hostile")
     pages = [
-        url("registry:home", "en"),
+        url("alliance:home", "en"),
         url("members:directory", "en"),
         url("members:directory", "zh-hant") + "?q=alert",
         url("members:industry", "zh-hans", slug=industry.slug),
@@ -513,7 +513,7 @@ def make_members(industry, start, stop):
 
 # The most queries each page may make, cache reads and writes included, whatever the membership's size.
 PAGES_FOR_COUNTS = [
-    ("registry:home", {}, "", 19),
+    ("alliance:home", {}, "", 19),
     ("members:directory", {}, "", 11),
     ("members:directory", {}, "?q=Member", 10),
     ("members:industry", {"slug": "electronics-information"}, "", 10),
@@ -596,7 +596,7 @@ def test_lists_link_each_member_to_the_address_of_its_page(client, industry, lan
 def test_chinese_pages_punctuate_in_full_width_and_english_pages_in_half(
     client, seeded, language, home_lines, member_line
 ):
-    home = re.sub(r"<[^>]+>", "", client.get(url("registry:home", language)).content.decode())
+    home = re.sub(r"<[^>]+>", "", client.get(url("alliance:home", language)).content.decode())
     assert all(line in home for line in home_lines)
     page = client.get(url("members:detail", language, slug="lenovo-group")).content.decode()
     assert member_line in page
@@ -619,7 +619,7 @@ def test_english_member_pages_capitalise_kind_and_tier(client, seeded):
 def test_the_home_page_counts_members_of_no_industry_as_the_directory_lists_them(client, seeded):
     member("未分类公司", None, name_en="Unclassified Co")
     total = Organisation.objects.members().count()
-    page = client.get(url("registry:home", "en")).content.decode()
+    page = client.get(url("alliance:home", "en")).content.decode()
     assert f"{total} active members." in page
 
 

@@ -7,9 +7,10 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 
+from alliance.models import Alliance
 from governance.models import Person, Term
 from members.models import Industry, Membership, Organisation, Sector
-from registry.models import Alliance, Source, Sourced
+from records.models import Source, Sourced
 from tests.conftest import seed_alliance
 
 SEED_FILE = settings.SEED_DIR / "china-green-manufacturing-alliance.toml"
@@ -149,7 +150,7 @@ def _snapshot():
     """Every row of the registry's tables, history included."""
     rows = {}
     for model in apps.get_models():
-        if model._meta.app_label in {"registry", "members", "governance"}:
+        if model._meta.app_label in {"records", "alliance", "members", "governance"}:
             rows[model._meta.label] = sorted(model.objects.values_list(), key=repr)
     return rows
 

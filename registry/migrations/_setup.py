@@ -9,7 +9,7 @@ the deletion of an organisation with memberships, terms or edits.
 from django.contrib.auth.management import create_permissions
 from django.core.management import call_command
 
-APPS = ["registry", "members", "governance"]
+APPS = ["records", "members", "governance", "alliance"]
 EDITORS = "Secretariat editors"
 VIEWERS = "Secretariat viewers"
 # Memberships and terms end through the lifecycle and succession, which keep the record; they are not deleted.
