@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from governance.models import Person, Term
 from members.models import Organisation
+from records.caching import bump_public_version
 
 
 def person_has_history(person: Person) -> bool:
@@ -63,4 +64,5 @@ def term_succeed(
         reason = _("Succeeded %(holder)s on %(date)s")
         successor._change_reason = reason % {"holder": term.holder, "date": on.isoformat()}
         successor.save()
+        bump_public_version()
     return successor

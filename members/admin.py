@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from import_export.admin import ImportExportMixin
 from import_export.forms import ImportForm, SelectableFieldsExportForm
 
-from members import quality, services, transfer
+from members import listing, quality, services, transfer
 from members.models import ONE_OPEN_MEMBERSHIP, Industry, Membership, Organisation, Sector
 from members.resources import FORMATS, OrganisationResource
 from records.admin import (
@@ -413,6 +413,18 @@ class OrganisationAdmin(KeepHistoryMixin, ImportExportMixin, HistoryAdmin):
     def has_history(self, obj) -> bool:
         return services.organisation_has_history(obj)
 
+    def save_model(self, request, obj, form, change):
+        # The industry it leaves is counted again too, once its memberships are saved (saved()).
+        obj._left_industry = Organisation.objects.filter(pk=obj.pk).values_list("industry", flat=True).first()
+        super().save_model(request, obj, form, change)
+
+    def saved(self, request, obj, *, public):
+        if public:
+            listing.refresh(organisations=[obj.pk], industries=[obj._left_industry])
+
+    def deleted(self, request, objs):
+        listing.refresh(industries=[obj.industry_id for obj in objs])
+
 
 @admin.register(Membership)
 class MembershipAdmin(HistoryAdmin):
@@ -439,3 +451,15 @@ class MembershipAdmin(HistoryAdmin):
 
     def memberships_of(self, request, queryset):
         return list(queryset.select_related("organisation"))
+
+    def save_model(self, request, obj, form, change):
+        # A membership moved to another organisation leaves that one's status to be stored again (saved()).
+        obj._left_organisation = Membership.objects.filter(pk=obj.pk).values_list("organisation", flat=True).first()
+        super().save_model(request, obj, form, change)
+
+    def saved(self, request, obj, *, public):
+        if public:
+            listing.refresh(organisations=[obj.organisation_id, obj._left_organisation])
+
+    def deleted(self, request, objs):
+        listing.refresh(organisations=[obj.organisation_id for obj in objs])

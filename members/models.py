@@ -2,22 +2,18 @@ import functools
 import operator
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models, transaction
-from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db import models
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from members.validators import normalise_credit_code, validate_credit_code
 from records import names
-from records.caching import bump_public_version
 from records.models import ChineseNamed, Sourced
 
 
@@ -58,25 +54,6 @@ class Sector(ChineseNamed, Sourced):
         constraints = [models.UniqueConstraint(fields=["name_key"], name="members_sector_name_unique")]
 
 
-# Set while writes of many members one at a time leave the counting to the end (member_counts_deferred).
-_counting_deferred: ContextVar[bool] = ContextVar("member_counts_deferred", default=False)
-
-
-@contextmanager
-def member_counts_deferred() -> Iterator[None]:
-    """Count every industry's members once, when the block ends, rather than after each write inside it.
-
-    For imports: each count reads an industry's members, and an import writes thousands of them.
-    Nothing is counted if the block fails (its transaction is rolled back).
-    """
-    token = _counting_deferred.set(True)
-    try:
-        yield
-    finally:
-        _counting_deferred.reset(token)
-    Industry.objects.count_members()
-
-
 # The article writes an industry as its name and 行業 or 業 (電子信息行業); files and searches may leave it off.
 INDUSTRY_SUFFIXES = ("行业", "业")
 
@@ -100,24 +77,6 @@ class IndustryQuerySet(models.QuerySet):
             return self.none()
         keys = industry_keys(names.match_key(text))
         return self.filter(Q(name_key__in=keys) | Q(name_en__iexact=text) | Q(slug=text.lower()))
-
-    def count_members(self) -> int:
-        """Store each industry's count of active members again, after its members or their statuses changed."""
-        if _counting_deferred.get():
-            return 0
-        # Locked first, in one order: the count below then starts after any other writer's count of the
-        # same industry has committed, so two editors saving members of one industry cannot lose one.
-        active = (
-            Organisation.objects.members()
-            .filter(industry=OuterRef("pk"))
-            .order_by()
-            .values("industry")
-            .annotate(n=Count("*"))
-            .values("n")
-        )
-        with transaction.atomic(using=self.db):
-            ids = list(self.order_by("pk").select_for_update().values_list("pk", flat=True))
-            return Industry.objects.filter(pk__in=ids).update(member_count=Coalesce(Subquery(active), 0))
 
 
 class Industry(ChineseNamed, Sourced):
@@ -168,17 +127,6 @@ class OrganisationQuerySet(models.QuerySet):
     def without_industry(self):
         """Organisations of no industry yet, whom no sector counts: the directory lists its members on their own."""
         return self.filter(industry=None)
-
-    def refresh_membership_status(self) -> int:
-        """Store each organisation's current membership status again, after its memberships were written.
-
-        Their industries' member counts follow.
-        """
-        current = Membership.objects.filter(organisation=OuterRef("pk")).current_first().values("status")[:1]
-        with transaction.atomic(using=self.db):
-            rows = self.update(membership_status=Coalesce(Subquery(current), Value("")))
-            Industry.objects.filter(pk__in=self.values("industry")).count_members()
-        return rows
 
     def search(self, query: str):
         """Match names in either script, English and short names, pinyin, initials and credit codes.
@@ -271,7 +219,7 @@ class Organisation(ChineseNamed, Sourced):
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
     # Derived from the memberships and stored, so that the directory and the admin filter and sort
-    # members from one index at any size. Membership.save() and the bulk writers keep it.
+    # members from one index at any size. members/listing.py keeps it, called by every writer.
     membership_status = models.CharField(
         _("membership status"),
         max_length=16,
@@ -282,10 +230,6 @@ class Organisation(ChineseNamed, Sourced):
     )
 
     objects = OrganisationQuerySet.as_manager()
-
-    # The industry and status as loaded: a change to either is counted in the industries' member counts.
-    # None where the organisation was not loaded (a version restored from the history): save() reads them.
-    _stored_listing: tuple[int | None, str] | None = None
 
     class Meta:
         verbose_name = _("organisation")
@@ -335,33 +279,11 @@ class Organisation(ChineseNamed, Sourced):
         self.credit_code = normalise_credit_code(self.credit_code) or None
         if not self.slug:
             self.slug = self._unique_slug()
-        if self.pk is not None:
-            # A version restored from the history must not bring back the status it was saved with.
-            self.membership_status = self.memberships.current_first().values_list("status", flat=True).first() or ""
-        with transaction.atomic(using=kwargs.get("using")):
-            stored = self._stored_listing or self._listing_in_database()
-            super().save(*args, **kwargs)
-            if (self.industry_id, self.membership_status) != stored:
-                industries = {self.industry_id, stored[0]} - {None}
-                Industry.objects.filter(pk__in=industries).count_members()
-        self._stored_listing = (self.industry_id, self.membership_status)
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        organisation = super().from_db(db, field_names, values)
-        fields = organisation.__dict__
-        organisation._stored_listing = (fields.get("industry_id"), fields.get("membership_status", ""))
-        return organisation
+        super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()
         self.credit_code = normalise_credit_code(self.credit_code) or None
-
-    def _listing_in_database(self) -> tuple[int | None, str]:
-        if self.pk is None:
-            return (None, "")
-        stored = Organisation.objects.filter(pk=self.pk).values_list("industry_id", "membership_status").first()
-        return stored or (None, "")
 
     def _unique_slug(self) -> str:
         self.derive_names()
@@ -393,30 +315,6 @@ class MembershipQuerySet(models.QuerySet):
         ended_last = Case(When(status=Membership.Status.WITHDRAWN, then=Value(1)), default=Value(0))
         return self.order_by(ended_last, F("since").desc(nulls_last=True), "-pk")
 
-    # Writing memberships by the queryset stores their organisations' status again, as save() does.
-
-    def update(self, **kwargs):
-        with transaction.atomic(using=self.db):
-            organisations = self._organisation_ids() | {getattr(kwargs.get("organisation"), "pk", None)}
-            rows = super().update(**kwargs)
-            Organisation.objects.filter(pk__in=organisations - {None}).refresh_membership_status()
-            bump_public_version()  # update() sends no signal: the cached public pages would stay as they were
-        return rows
-
-    update.queryset_only = True
-
-    def delete(self):
-        with transaction.atomic(using=self.db):
-            organisations = self._organisation_ids()
-            deleted = super().delete()
-            Organisation.objects.filter(pk__in=organisations).refresh_membership_status()
-        return deleted
-
-    delete.queryset_only = True
-
-    def _organisation_ids(self) -> set[int]:
-        return set(self.order_by().values_list("organisation_id", flat=True).distinct())
-
 
 ONE_OPEN_MEMBERSHIP = _("This organisation already has a membership that has not ended.")
 
@@ -444,7 +342,8 @@ class Membership(Sourced):
 
     objects = MembershipQuerySet.as_manager()
 
-    _stored_organisation_id = None  # The organisation as loaded, for a membership that is moved.
+    # What no public page shows: an edit of these alone leaves the cached public pages as they are.
+    PRIVATE_FIELDS = frozenset({"notes"})
 
     class Meta:
         verbose_name = _("membership")
@@ -471,25 +370,6 @@ class Membership(Sourced):
 
     def __str__(self):
         return f"{self.organisation} ({self.get_status_display()})"
-
-    def save(self, *args, **kwargs):
-        with transaction.atomic(using=kwargs.get("using")):
-            super().save(*args, **kwargs)
-            organisations = {self.organisation_id, self._stored_organisation_id} - {None}
-            Organisation.objects.filter(pk__in=organisations).refresh_membership_status()
-        self._stored_organisation_id = self.organisation_id
-
-    def delete(self, *args, **kwargs):
-        with transaction.atomic(using=kwargs.get("using")):
-            deleted = super().delete(*args, **kwargs)
-            Organisation.objects.filter(pk=self.organisation_id).refresh_membership_status()
-        return deleted
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        membership = super().from_db(db, field_names, values)
-        membership._stored_organisation_id = membership.__dict__.get("organisation_id")
-        return membership
 
     @property
     def is_active(self) -> bool:

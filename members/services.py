@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from members import listing
 from members.models import Membership, Organisation
 
 Status = Membership.Status
@@ -51,6 +52,7 @@ def _move(
         current._history_user = by
         current._change_reason = reason
         current.save()
+        listing.refresh(organisations=[current.organisation_id])
     membership.refresh_from_db()
     return membership
 

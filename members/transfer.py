@@ -37,8 +37,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from members import bulk
-from members.models import Industry, Membership, Organisation, industry_keys, member_counts_deferred, unique_slug
+from members import bulk, listing
+from members.models import Industry, Membership, Organisation, industry_keys, unique_slug
 from members.validators import normalise_credit_code, validate_credit_code
 from records import history_strings, names
 from records.caching import bump_public_version
@@ -856,8 +856,6 @@ def _check_and_write_deriving(data, filename, encoding, dry_run, user, progress,
     try:
         with transaction.atomic():
             write_plans(result.rows, user=user, progress=progress, names_ahead=names_ahead)
-            # Bulk writes send no save signals: tell the public pages' cache the data changed.
-            bump_public_version()
     except IntegrityError as error:
         result.problems.append(Problem(None, "", _("The database refused the import: %(error)s") % {"error": error}))
         result.created = result.updated = 0
@@ -889,8 +887,12 @@ def _at_most(rows: Iterator[list], limit: int) -> Iterator[list]:
 
 
 def write_plans(plans: list[RowPlan], *, user=None, progress=None, names_ahead: "NamesAhead | None" = None) -> None:
-    with member_counts_deferred():
+    with transaction.atomic():
         _write_plans(plans, user=user, progress=progress, names_ahead=names_ahead)
+        # Each industry counted once, at the end, rather than after each batch: an import writes
+        # thousands of members. The statuses of the memberships it moved were stored batch by batch.
+        listing.count_members(Industry.objects.all())
+        bump_public_version()
 
 
 def _write_plans(plans: list[RowPlan], *, user, progress, names_ahead: "NamesAhead | None") -> None:
@@ -953,7 +955,7 @@ def _write_plans(plans: list[RowPlan], *, user, progress, names_ahead: "NamesAhe
         ]
         bulk.create(Membership, new, count=len(new), **history)
         moved = [p.organisation_id for p in batch if "status" in p.membership]
-        Organisation.objects.filter(pk__in=moved).refresh_membership_status()
+        listing.store_status(Organisation.objects.filter(pk__in=moved))
         done += len(batch)
         if progress:
             progress("written", done)

@@ -22,7 +22,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from records import names
-from records.caching import versioned
+from records.caching import bump_public_version, versioned
 from records.history_strings import REVERT
 from records.models import NAME_TAKEN, Source
 
@@ -42,6 +42,27 @@ def pk_or_404(model, object_id: str):
         return model._meta.pk.to_python(unquote(object_id))
     except ValidationError:
         raise Http404 from None
+
+
+def private_fields(model) -> frozenset[str]:
+    """The fields of ``model`` no public page shows, as the model declares them in ``PRIVATE_FIELDS``."""
+    return frozenset(getattr(model, "PRIVATE_FIELDS", ()))
+
+
+def shows_publicly(form, formsets) -> bool:
+    """Whether a saved change form (with its inlines) changed anything a public page shows.
+
+    Rows added or deleted do; a changed row does unless only its private fields changed.
+    """
+    if set(form.changed_data) - private_fields(form._meta.model):
+        return True
+    for formset in formsets:
+        if formset.new_objects or formset.deleted_objects:
+            return True
+        private = private_fields(formset.model)
+        if any(set(fields) - private for _obj, fields in formset.changed_objects):
+            return True
+    return False
 
 
 class ChangesHelper(HistoricalRecordContextHelper):
@@ -155,9 +176,38 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return deleted, model_count, perms_needed, protected
 
     def save_model(self, request, obj, form, change):
-        if request.resolver_match and request.resolver_match.url_name.endswith("_simple_history"):
+        reverting = bool(request.resolver_match and request.resolver_match.url_name.endswith("_simple_history"))
+        if reverting:
             obj._change_reason = REVERT  # A revert from the history page says so in the history.
         super().save_model(request, obj, form, change)
+        if reverting:
+            # A revert saves no inlines, and Django's save_related() is not called for it.
+            self.saved(request, obj, public=True)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        self.saved(request, form.instance, public=not change or shows_publicly(form, formsets))
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        self.deleted(request, [obj])
+
+    def delete_queryset(self, request, queryset):
+        objs = list(queryset)
+        super().delete_queryset(request, queryset)
+        self.deleted(request, objs)
+
+    def saved(self, request, obj, *, public: bool) -> None:
+        """After ``obj`` and its inlines were saved: refresh what is derived from them.
+
+        ``public`` is whether the change shows on a public page; only then are the cached pages made stale.
+        """
+        if public:
+            bump_public_version()
+
+    def deleted(self, request, objs: list) -> None:
+        """After ``objs`` were deleted."""
+        bump_public_version()
 
     def get_historical_record_context_helper(self, request, historical_record):
         return ChangesHelper(self.model, historical_record)

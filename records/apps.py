@@ -7,8 +7,3 @@ class RecordsConfig(AppConfig):
 
     name = "records"
     verbose_name = _("Sources")
-
-    def ready(self):
-        from records.caching import connect_signals
-
-        connect_signals()

@@ -25,8 +25,6 @@ VERSION_SECONDS = 1
 PAGE_TIMEOUT = 60 * 60
 # Searches expire sooner, so a burst of one-off searches leaves the cache table soon after.
 SEARCH_TIMEOUT = 10 * 60
-# Models whose rows the public pages show; history rows and cache-only changes are not among them.
-PUBLIC_APPS = {"records", "alliance", "members", "governance"}
 
 
 def public_version() -> int:
@@ -84,27 +82,16 @@ def _keep(key: str, value, timeout: int) -> None:
 
 
 def bump_public_version() -> None:
-    """Make every cached public page stale; call after writes that bypass model signals (bulk updates)."""
+    """Make every cached public page stale: every writer of what the public pages show calls it when done.
+
+    The admin's saves, deletions and reverts (records/admin.py), the services, the member file's writer,
+    the seed and the generator. A write of the ORM's own (a shell, a migration) must call it too.
+    """
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.add(VERSION_KEY, time.time_ns(), timeout=None)
     caches["pages"].delete(VERSION_KEY)
-
-
-def is_public_model(model) -> bool:
-    meta = model._meta
-    return meta.app_label in PUBLIC_APPS and not meta.object_name.startswith("Historical")
-
-
-def data_changed(sender, **kwargs):
-    if is_public_model(sender):
-        bump_public_version()
-
-
-def data_m2m_changed(sender, action, **kwargs):
-    if action in {"post_add", "post_remove", "post_clear"} and is_public_model(sender):
-        bump_public_version()
 
 
 def _cache_path(request, search_length: int) -> str | None:
@@ -165,11 +152,3 @@ def public_page(view=None, *, search_length: int = 0):
         return response
 
     return wrapper
-
-
-def connect_signals():
-    from django.db.models.signals import m2m_changed, post_delete, post_save
-
-    post_save.connect(data_changed, dispatch_uid="records.caching.post_save")
-    post_delete.connect(data_changed, dispatch_uid="records.caching.post_delete")
-    m2m_changed.connect(data_m2m_changed, dispatch_uid="records.caching.m2m_changed")

@@ -8,6 +8,7 @@ from django.db import models, transaction
 
 from alliance.models import Alliance, Event, Platform, PolicyDocument, Speaker
 from governance.models import Body, Person, Position, Term
+from members import listing
 from members.models import Industry, Membership, Organisation, Sector
 from records import names
 from records.models import Source
@@ -137,6 +138,8 @@ class Seeder:
                 )
                 | self.sourced("policies", row),
             )
+        if self.counts["created"] or self.counts["updated"]:
+            listing.refresh_all()
         return self.counts
 
     def upsert_organisation(self, row: dict, group: str) -> Organisation:

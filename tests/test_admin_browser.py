@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from members.models import Membership, Organisation
+from tests.conftest import add_membership
 
 DATA = Path(__file__).parent / "data"
 
@@ -39,7 +40,7 @@ def log_in_as_editor(page, live_server):
 
 def test_editor_walks_the_back_office(live_server, seeded, secretariat_editor, page, shoot):
     applicant = Organisation.objects.create(name="寧德時代新能源科技股份有限公司", short_name="寧德時代")
-    Membership.objects.create(organisation=applicant, status=Membership.Status.APPLIED, tier="member")
+    add_membership(organisation=applicant, status=Membership.Status.APPLIED, tier="member")
 
     log_in_as_editor(page, live_server)
 

@@ -9,7 +9,7 @@ from members.models import Membership, Organisation
 from members.services import membership_withdraw
 from members.transfer import import_members
 from records.admin import HistoryAdmin
-from tests.conftest import FOUNDING_DAY, form_data
+from tests.conftest import FOUNDING_DAY, add_membership, form_data
 
 
 @pytest.fixture
@@ -100,7 +100,7 @@ def test_reverting_a_membership_to_an_open_version_beside_the_open_one_is_refuse
 ):
     ended = active_member.memberships.get()
     membership_withdraw(membership=ended, on=FOUNDING_DAY, by=None, reason="解散")
-    Membership.objects.create(organisation=active_member, status=Membership.Status.APPLIED)
+    add_membership(organisation=active_member, status=Membership.Status.APPLIED)
     url = reverse("admin:members_membership_simple_history", args=[ended.pk, ended.history.get(status="active").pk])
     response = editor_client.post(url, form_data(editor_client.get(url)))
     assert response.status_code == 200

@@ -9,7 +9,7 @@ from django.utils.http import urlencode
 
 from members.models import Industry, Membership, Organisation, Sector
 from records.caching import bump_public_version
-from tests.conftest import FOUNDING_DAY, form_data, with_new_rows
+from tests.conftest import FOUNDING_DAY, add_membership, form_data, with_new_rows
 
 CHANGELIST = reverse("admin:members_organisation_changelist")
 MEMBERSHIPS = reverse("admin:members_membership_changelist")
@@ -32,9 +32,7 @@ def huawei(industry):
         province="广东",
         industry=industry,
     )
-    Membership.objects.create(
-        organisation=organisation, status=Membership.Status.ACTIVE, tier="council", since=FOUNDING_DAY
-    )
+    add_membership(organisation=organisation, status=Membership.Status.ACTIVE, tier="council", since=FOUNDING_DAY)
     return organisation
 
 
@@ -45,9 +43,7 @@ def sinopec(db):
     organisation = Organisation.objects.create(
         name="中國石油化工集團", kind=Organisation.Kind.ENTERPRISE, province="北京", industry=industry
     )
-    Membership.objects.create(
-        organisation=organisation, status=Membership.Status.ACTIVE, tier="chair", since=FOUNDING_DAY
-    )
+    add_membership(organisation=organisation, status=Membership.Status.ACTIVE, tier="chair", since=FOUNDING_DAY)
     return organisation
 
 
@@ -63,7 +59,7 @@ def test_organisation_list_shows_membership_status_tier_and_since(editor_client,
 
 def test_organisation_list_shows_active_members_by_default(editor_client, active_member, huawei, sinopec):
     other = Organisation.objects.create(name="申請者公司")
-    Membership.objects.create(organisation=other, status=Membership.Status.APPLIED)
+    add_membership(organisation=other, status=Membership.Status.APPLIED)
     Organisation.objects.create(name="無會籍機構")
     assert names_listed(editor_client.get(CHANGELIST)) == {"聯想集團", "华为技术有限公司", "中國石油化工集團"}
     assert names_listed(editor_client.get(CHANGELIST, {"status": "applied"})) == {"申請者公司"}
@@ -73,14 +69,12 @@ def test_organisation_list_shows_active_members_by_default(editor_client, active
 
 def test_organisation_list_shows_the_open_membership_else_the_latest_ended_one(editor_client, industry):
     rejoined = Organisation.objects.create(name="重新申請公司", industry=industry)
-    Membership.objects.create(
-        organisation=rejoined, status="withdrawn", tier="chair", since=FOUNDING_DAY, until=FOUNDING_DAY
-    )
-    Membership.objects.create(organisation=rejoined, status="applied", tier="member")
+    add_membership(organisation=rejoined, status="withdrawn", tier="chair", since=FOUNDING_DAY, until=FOUNDING_DAY)
+    add_membership(organisation=rejoined, status="applied", tier="member")
     left = Organisation.objects.create(name="兩次退出公司", industry=industry)
     for year, tier in [(2018, "chair"), (2020, "council")]:
         day = FOUNDING_DAY.replace(year=year)
-        Membership.objects.create(organisation=left, status="withdrawn", tier=tier, since=day, until=day)
+        add_membership(organisation=left, status="withdrawn", tier=tier, since=day, until=day)
     listed = {
         o.name: (o.membership_status, o.membership_tier, o.membership_since)
         for o in editor_client.get(CHANGELIST, {"status": "all"}).context["cl"].result_list
@@ -360,7 +354,7 @@ def test_organisation_list_rows_link_to_their_change_page(editor_client, huawei)
 
 def test_organisation_list_selection_checkboxes_are_djangos(editor_client, industry):
     organisation = Organisation.objects.create(name='"A&B" <公司>', industry=industry)
-    Membership.objects.create(organisation=organisation, status=Membership.Status.ACTIVE)
+    add_membership(organisation=organisation, status=Membership.Status.ACTIVE)
     content = editor_client.get(CHANGELIST).content.decode()
     # Django's own checkbox, which the list's select-all and action scripts look for.
     djangos = admin.ModelAdmin.action_checkbox(admin.site.get_model_admin(Organisation), organisation)
@@ -372,8 +366,15 @@ def test_organisation_list_selection_checkboxes_are_djangos(editor_client, indus
 @pytest.mark.django_db(transaction=True)
 def test_organisation_list_filters_offer_a_new_sector_and_industry_at_once(editor_client, active_member):
     editor_client.get(CHANGELIST)
-    sector = Sector.objects.create(name="新能源", slug="new-energy")
-    industry = Industry.objects.create(name="光伏", slug="photovoltaics", sector=sector)
+    add_sector = reverse("admin:members_sector_add")
+    added = form_data(editor_client.get(add_sector)) | {"name": "新能源", "slug": "new-energy", "order": 0}
+    assert editor_client.post(add_sector, added).status_code == 302
+    sector = Sector.objects.get(slug="new-energy")
+    add_industry = reverse("admin:members_industry_add")
+    added = form_data(editor_client.get(add_industry))
+    added |= {"name": "光伏", "slug": "photovoltaics", "sector": sector.pk, "order": 0}
+    assert editor_client.post(add_industry, added).status_code == 302
+    industry = Industry.objects.get(slug="photovoltaics")
     content = editor_client.get(CHANGELIST).content.decode()
     assert f"?industry__sector__id__exact={sector.pk}" in content
     assert f"?industry__id__exact={industry.pk}" in content
@@ -405,7 +406,7 @@ def test_an_admin_search_matching_more_than_it_counts_says_so_and_offers_no_sele
     monkeypatch.setattr(members_admin.OrganisationAdmin, "list_per_page", 10)
     for n in range(30):
         organisation = Organisation.objects.create(name=f"測試會員{n:02d}", industry=industry)
-        Membership.objects.create(organisation=organisation, status=Membership.Status.ACTIVE, since=FOUNDING_DAY)
+        add_membership(organisation=organisation, status=Membership.Status.ACTIVE, since=FOUNDING_DAY)
     changelist = reverse("admin:members_organisation_changelist")
 
     searched = editor_client.get(changelist, {"q": "測試"})
@@ -427,6 +428,6 @@ def test_an_admin_search_matching_more_than_it_counts_says_so_and_offers_no_sele
 def test_withdraw_confirmation_keeps_large_ids_whole_on_english_pages(editor_client, english, industry):
     # Counts are grouped in English (12,345): an id in a form must not be.
     member = Organisation.objects.create(pk=12345, name="萬號公司", industry=industry)
-    Membership.objects.create(organisation=member, status=Membership.Status.ACTIVE)
+    add_membership(organisation=member, status=Membership.Status.ACTIVE)
     response = run_action(editor_client, "withdraw", [member])
     assert 'value="12345"' in response.content.decode()

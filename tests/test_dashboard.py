@@ -6,9 +6,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from governance.models import Person, Position, Term
-from members.models import Industry, Membership, Organisation, Sector
+from members.models import Industry, Organisation, Sector
 from members.quality import loose_key
-from tests.conftest import FOUNDING_DAY
+from tests.conftest import FOUNDING_DAY, add_membership, form_data
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def test_dashboard_counts_members_per_sector_and_status(editor_client, english, 
     sector = Sector.objects.create(name="電子", slug="electronic")
     Industry.objects.filter(pk=active_member.industry_id).update(sector=sector)
     applicant = Organisation.objects.create(name="新申請公司")
-    Membership.objects.create(organisation=applicant, status="applied")
+    add_membership(organisation=applicant, status="applied")
     data = panels(editor_client)
     assert (sector, 1) in data["members_per_sector"]
     assert ("active", "active", 1) in [(v, str(label), n) for v, label, n in data["members_per_status"]]
@@ -34,10 +34,10 @@ def test_dashboard_counts_members_per_sector_and_status(editor_client, english, 
 
 def test_dashboard_counts_each_organisation_once_by_status_as_its_link_lists_them(editor_client, english, industry):
     rejoined = Organisation.objects.create(name="重新入會公司", industry=industry)
-    Membership.objects.create(organisation=rejoined, status="withdrawn", since=FOUNDING_DAY, until=FOUNDING_DAY)
-    Membership.objects.create(organisation=rejoined, status="active", since=FOUNDING_DAY)
+    add_membership(organisation=rejoined, status="withdrawn", since=FOUNDING_DAY, until=FOUNDING_DAY)
+    add_membership(organisation=rejoined, status="active", since=FOUNDING_DAY)
     left = Organisation.objects.create(name="退出公司", industry=industry)
-    Membership.objects.create(organisation=left, status="withdrawn", since=FOUNDING_DAY, until=FOUNDING_DAY)
+    add_membership(organisation=left, status="withdrawn", since=FOUNDING_DAY, until=FOUNDING_DAY)
     counts = {value: n for value, _label, n in panels(editor_client)["members_per_status"]}
     assert (counts["active"], counts["withdrawn"]) == (1, 1)
     listed = editor_client.get(reverse("admin:members_organisation_changelist"), {"status": "withdrawn"})
@@ -58,7 +58,11 @@ def test_dashboard_lists_terms_ending_within_90_days(editor_client, chairman, pe
 
 def test_dashboard_lists_vacant_single_seat_positions(editor_client, chairman, person):
     assert panels(editor_client)["vacant_positions"] == [chairman]
-    Term.objects.create(position=chairman, person=person, started_on=FOUNDING_DAY)
+    add_term = reverse("admin:governance_term_add")
+    added = form_data(editor_client.get(add_term))
+    added |= {"position": chairman.pk, "person": person.pk, "started_on": FOUNDING_DAY.isoformat()}
+    assert editor_client.post(add_term, added).status_code == 302
+    assert Term.objects.filter(position=chairman).exists()
     assert panels(editor_client)["vacant_positions"] == []
 
 
@@ -109,7 +113,7 @@ def test_staff_without_a_role_sees_no_dashboard(client, organisation):
 
 def test_dashboard_lists_the_oldest_applications_and_counts_them_all(editor_client, english):
     for n in range(12):
-        Membership.objects.create(organisation=Organisation.objects.create(name=f"申請機構{n:02d}"), status="applied")
+        add_membership(organisation=Organisation.objects.create(name=f"申請機構{n:02d}"), status="applied")
     data = panels(editor_client)
     assert [m.organisation.name for m in data["applications"]] == [f"申請機構{n:02d}" for n in range(10)]
     assert data["applications_count"] == 12

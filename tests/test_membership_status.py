@@ -5,10 +5,13 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
+from members import listing
 from members.models import Membership, Organisation
 from members.services import membership_approve, membership_reinstate, membership_suspend, membership_withdraw
 from members.transfer import import_members
+from tests.conftest import add_membership, form_data
 
 DAY = datetime.date(2024, 3, 1)
 Status = Membership.Status
@@ -46,33 +49,43 @@ def test_the_lifecycle_moves_an_organisation_in_and_out_of_the_directory(applied
 
 def test_an_organisation_that_rejoins_shows_its_new_membership(active_member, secretariat_editor):
     membership_withdraw(membership=active_member.memberships.get(), on=DAY, by=secretariat_editor, reason="left")
-    Membership.objects.create(organisation=active_member, status=Status.APPLIED)
+    add_membership(organisation=active_member, status=Status.APPLIED)
     assert stored_status(active_member) == Status.APPLIED
 
 
-def test_deleting_a_membership_leaves_the_status_of_the_ones_left(active_member):
+def test_deleting_a_membership_leaves_the_status_of_the_ones_left(admin_client, active_member):
     Membership.objects.filter(organisation=active_member).update(status=Status.WITHDRAWN, until=DAY)
+    listing.refresh(organisations=[active_member.pk])
     assert stored_status(active_member) == Status.WITHDRAWN
-    later = Membership.objects.create(organisation=active_member, status=Status.ACTIVE, since=DAY)
-    later.delete()
+    later = add_membership(organisation=active_member, status=Status.ACTIVE, since=DAY)
+    delete = reverse("admin:members_membership_delete", args=[later.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 302
     assert stored_status(active_member) == Status.WITHDRAWN
-    Membership.objects.filter(organisation=active_member).delete()
+    first = active_member.memberships.get()
+    delete = reverse("admin:members_membership_delete", args=[first.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 302
     assert stored_status(active_member) == ""
 
 
-def test_a_membership_moved_to_another_organisation_leaves_the_first_without_one(active_member, industry):
+def test_a_membership_moved_to_another_organisation_leaves_the_first_without_one(
+    editor_client, active_member, industry
+):
     other = Organisation.objects.create(name="華為技術有限公司", industry=industry)
     membership = active_member.memberships.get()
-    membership.organisation = other
-    membership.save()
+    change = reverse("admin:members_membership_change", args=[membership.pk])
+    data = form_data(editor_client.get(change))
+    assert editor_client.post(change, data | {"organisation": other.pk}).status_code == 302
     assert (stored_status(active_member), stored_status(other)) == ("", Status.ACTIVE)
 
 
-def test_restoring_an_old_version_of_an_organisation_keeps_its_current_status(organisation):
+def test_restoring_an_old_version_of_an_organisation_keeps_its_current_status(editor_client, organisation):
     organisation.city = "北京"
     organisation.save()
-    Membership.objects.create(organisation=organisation, status=Status.ACTIVE, since=DAY)
-    organisation.history.earliest().instance.save()  # as the admin's "revert to this version" does
+    add_membership(organisation=organisation, status=Status.ACTIVE, since=DAY)
+    earliest = organisation.history.earliest()
+    revert = reverse("admin:members_organisation_simple_history", args=[organisation.pk, earliest.pk])
+    assert editor_client.post(revert, form_data(editor_client.get(revert))).status_code == 302
+    assert Organisation.objects.get(pk=organisation.pk).city == ""
     assert stored_status(organisation) == Status.ACTIVE
 
 

@@ -8,9 +8,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from governance.models import Position, Term
-from members import views
+from members import listing, views
 from members.models import Industry, Membership, Organisation
 from records.caching import bump_public_version
+from tests.conftest import add_membership
 
 LANGUAGES = ["zh-hans", "zh-hant", "en"]
 SCRIPT = "<script>alert(1)</script>"
@@ -23,7 +24,7 @@ def url(name, language, **kwargs):
 
 def member(name, industry, status=Membership.Status.ACTIVE, **fields):
     organisation = Organisation.objects.create(name=name, industry=industry, **fields)
-    Membership.objects.create(organisation=organisation, status=status, since=datetime.date(2020, 1, 1))
+    add_membership(organisation=organisation, status=status, since=datetime.date(2020, 1, 1))
     return organisation
 
 
@@ -506,7 +507,7 @@ def make_members(industry, start, stop):
     Membership.objects.bulk_create(
         Membership(organisation=o, status=Membership.Status.ACTIVE, since=datetime.date(2020, 1, 1)) for o in created
     )
-    Industry.objects.filter(pk=industry.pk).count_members()
+    listing.count_members(Industry.objects.filter(pk=industry.pk))
     bump_public_version()
     return created
 

@@ -8,7 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from governance.models import Body, Person, Position, Term
-from members.models import Industry, Membership, Organisation, member_counts_deferred
+from members import listing
+from members.models import Industry, Membership, Organisation
 from members.validators import CREDIT_CODE_CHARACTERS, credit_code_check_character
 from records import names
 from records.caching import bump_public_version
@@ -87,7 +88,8 @@ class Command(BaseCommand):
             organisations = self.organisations(rng, count, industries, seed)
             self.memberships(rng, organisations)
             self.governance(rng, people, terms, organisations)
-            bump_public_version()  # bulk_create sends no signal: cached public pages would not change
+            listing.count_members(Industry.objects.all())
+            bump_public_version()
         self.stdout.write(
             f"Generated {count} organisations, {people} people and {terms} terms "
             f"in {time.perf_counter() - started:.1f} s."
@@ -150,11 +152,9 @@ class Command(BaseCommand):
                 )
             )
         Membership.objects.bulk_create(rows, batch_size=BATCH)
-        # bulk_create skips Membership.save(), which stores each organisation's status.
-        with member_counts_deferred():
-            for batch in range(0, len(organisations), BATCH):
-                ids = [organisation.pk for organisation in organisations[batch : batch + BATCH]]
-                Organisation.objects.filter(pk__in=ids).refresh_membership_status()
+        for batch in range(0, len(organisations), BATCH):
+            ids = [organisation.pk for organisation in organisations[batch : batch + BATCH]]
+            listing.store_status(Organisation.objects.filter(pk__in=ids))
 
     def governance(self, rng, people_count, term_count, organisations):
         body, _ = Body.objects.get_or_create(

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
+from records.caching import bump_public_version
 from registry.management.commands.backup import pg_url
 
 
@@ -32,4 +33,5 @@ class Command(BaseCommand):
             staging.replace(target)  # atomic: the old file stays whole until the new one is complete
         else:
             raise CommandError(f"{file.name} is not a {connection.vendor} backup (.dump for PostgreSQL, .sqlite3).")
+        bump_public_version()  # The pages cached since the backup show data it no longer holds.
         self.stdout.write(f"Restored {file}.")
