@@ -45,7 +45,12 @@ def pk_or_404(model, object_id: str):
 
 
 def private_fields(model) -> frozenset[str]:
-    """The fields of ``model`` no public page shows, as the model declares them in ``PRIVATE_FIELDS``."""
+    """The fields of ``model`` no public page shows, as the model declares them in ``PRIVATE_FIELDS``.
+
+    A model no public page shows at all says so with ``shown_publicly = False``.
+    """
+    if not getattr(model, "shown_publicly", True):
+        return frozenset(field.name for field in model._meta.get_fields())
     return frozenset(getattr(model, "PRIVATE_FIELDS", ()))
 
 
@@ -57,6 +62,8 @@ def shows_publicly(form, formsets) -> bool:
     if set(form.changed_data) - private_fields(form._meta.model):
         return True
     for formset in formsets:
+        if not getattr(formset.model, "shown_publicly", True):
+            continue
         if formset.new_objects or formset.deleted_objects:
             return True
         private = private_fields(formset.model)
@@ -182,11 +189,12 @@ class HistoryAdmin(SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
         if reverting:
             # A revert saves no inlines, and Django's save_related() is not called for it.
-            self.saved(request, obj, public=True)
+            self.saved(request, obj, public=getattr(self.model, "shown_publicly", True))
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        self.saved(request, form.instance, public=not change or shows_publicly(form, formsets))
+        shown = getattr(self.model, "shown_publicly", True)
+        self.saved(request, form.instance, public=(shown and not change) or shows_publicly(form, formsets))
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
@@ -207,7 +215,8 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     def deleted(self, request, objs: list) -> None:
         """After ``objs`` were deleted."""
-        bump_public_version()
+        if getattr(self.model, "shown_publicly", True):
+            bump_public_version()
 
     def get_historical_record_context_helper(self, request, historical_record):
         return ChangesHelper(self.model, historical_record)

@@ -5,6 +5,7 @@ import datetime
 from django.db.models import Count
 from django.utils import timezone
 
+from contacts.models import Contact, ContactRole
 from governance.models import Position, Term
 from members import quality
 from members.models import Membership, Organisation, Sector
@@ -13,6 +14,15 @@ from records.caching import versioned
 TERMS_ENDING_WITHIN = datetime.timedelta(days=90)
 # Each list names this many, the most urgent first, with the count and a link to the rest.
 LISTED = 10
+
+
+def contact_panels() -> dict:
+    """Contacts to put right, for staff who may see them: counted afresh, since no contact edit bumps the cache."""
+    held = ContactRole.objects.current().filter(role=ContactRole.Role.PRIMARY).values("organisation")
+    return {
+        "members_without_primary_contact": Organisation.objects.members().exclude(pk__in=held).count(),
+        "bounced_contacts": Contact.objects.current().bouncing().count(),
+    }
 
 
 def dashboard(today: datetime.date | None = None) -> dict:

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "import_export",
     "records",
     "members",
+    "contacts",
     "governance",
     "alliance",
     "registry",

@@ -83,7 +83,7 @@ def test_editor_walks_the_back_office(live_server, seeded, secretariat_editor, p
     page.goto(f"{live_server.url}/admin/members/organisation/?status=all&q=宁德")
     page.click("#result_list a:has-text('寧德時代新能源')")
     expect(page.locator("#organisation_form")).to_be_visible()
-    expect(page.locator(".inline-group")).to_contain_text("正式会员")
+    expect(page.locator("#memberships-group")).to_contain_text("正式会员")
     shoot(page, "organisation-change")
 
     membership = applicant.memberships.get()

@@ -158,7 +158,7 @@ def test_viewer_cannot_revert(viewer_client, moved):
 REGISTRY_MODELS = [
     model
     for model in apps.get_models()
-    if model._meta.app_label in {"records", "alliance", "members", "governance"}
+    if model._meta.app_label in {"records", "alliance", "members", "contacts", "governance"}
     and not model.__name__.startswith("Historical")
 ]
 

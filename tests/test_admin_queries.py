@@ -119,7 +119,13 @@ CHANGELISTS = [
 def test_every_changelist_is_covered():
     from django.contrib import admin
 
-    ours = {"records", "alliance", "members", "governance"}  # users, groups and login attempts are Django's and axes'
+    ours = {
+        "records",
+        "alliance",
+        "members",
+        "contacts",
+        "governance",
+    }  # users, groups and login attempts are Django's and axes'
     registered = {
         f"{m._meta.app_label}:{m._meta.model_name}" for m in admin.site._registry if m._meta.app_label in ours
     }

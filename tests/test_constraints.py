@@ -177,7 +177,7 @@ def test_organisation_slug_is_unique_on_its_field_and_in_the_database(organisati
     "constraint",
     [
         pytest.param(constraint, id=constraint.name)
-        for app in ["records", "alliance", "members", "governance"]
+        for app in ["records", "alliance", "members", "contacts", "governance"]
         for model in apps.get_app_config(app).get_models()
         for constraint in model._meta.constraints
     ],

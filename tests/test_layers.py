@@ -1,4 +1,4 @@
-"""The apps build on each other one way: records ← members ← governance ← alliance ← registry."""
+"""The apps build on each other one way: records ← members ← contacts, governance ← alliance ← registry."""
 
 import ast
 from pathlib import Path
@@ -10,9 +10,10 @@ ROOT = Path(__file__).resolve().parent.parent
 LAYERS = {
     "records": set(),
     "members": {"records"},
+    "contacts": {"records", "members"},
     "governance": {"records", "members"},
     "alliance": {"records", "members", "governance"},
-    "registry": {"records", "members", "governance", "alliance"},
+    "registry": {"records", "members", "contacts", "governance", "alliance"},
 }
 
 

@@ -150,7 +150,7 @@ def _snapshot():
     """Every row of the registry's tables, history included."""
     rows = {}
     for model in apps.get_models():
-        if model._meta.app_label in {"records", "alliance", "members", "governance"}:
+        if model._meta.app_label in {"records", "alliance", "members", "contacts", "governance"}:
             rows[model._meta.label] = sorted(model.objects.values_list(), key=repr)
     return rows
 

@@ -9,6 +9,7 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
         ("records", "0001_initial"),
         ("members", "0001_initial"),
+        ("contacts", "0001_initial"),
         ("governance", "0001_initial"),
         ("alliance", "0001_initial"),
     ]

@@ -1,6 +1,6 @@
 """What migrate sets up besides the tables: staff roles, and the tables of the caches in the database.
 
-Staff roles: "Secretariat editors" keep the registry, "Secretariat viewers" read and export it.
+Staff roles: "Secretariat editors" keep the registry, "Secretariat viewers" read and export it (but for contacts).
 
 Superusers are for IT. Editors may delete only what carries no history; OrganisationAdmin refuses
 the deletion of an organisation with memberships, terms or edits.
@@ -9,7 +9,9 @@ the deletion of an organisation with memberships, terms or edits.
 from django.contrib.auth.management import create_permissions
 from django.core.management import call_command
 
-APPS = ["records", "members", "governance", "alliance"]
+APPS = ["records", "members", "contacts", "governance", "alliance"]
+# Contacts are private: viewers see them only with a permission given them one by one (docs/admin.md).
+PRIVATE_APPS = {"contacts"}
 EDITORS = "Secretariat editors"
 VIEWERS = "Secretariat viewers"
 # Memberships and terms end through the lifecycle and succession, which keep the record; they are not deleted.
@@ -41,7 +43,12 @@ def create_roles(apps, schema_editor):
     )
     viewers, _ = Group.objects.get_or_create(name=VIEWERS)
     viewers.permissions.set(
-        [p for p in ours if p.codename.startswith("view_") or p.codename == "export_organisation"]
+        [
+            p
+            for p in ours
+            if p.content_type.app_label not in PRIVATE_APPS
+            and (p.codename.startswith("view_") or p.codename == "export_organisation")
+        ]
     )
 
 

@@ -1,5 +1,6 @@
 from django import template
 
+from registry.dashboard import contact_panels
 from registry.dashboard import dashboard as dashboard_data
 
 register = template.Library()
@@ -11,4 +12,7 @@ def dashboard(context):
     user = context["request"].user
     if not user.has_perm("members.view_organisation"):
         return None
-    return dashboard_data()
+    panels = dashboard_data()
+    if user.has_perm("contacts.view_contact"):
+        panels = {**panels, **contact_panels()}
+    return panels
