@@ -8,6 +8,7 @@ import datetime
 import hashlib
 import ipaddress
 import os
+from email.utils import formataddr
 from pathlib import Path
 
 import dj_database_url
@@ -75,11 +76,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "registry.apps.AxesConfig",
     "import_export",
     "records",
     "members",
     "contacts",
+    "notices",
     "governance",
     "alliance",
     "registry",
@@ -281,3 +285,27 @@ SEED_DIR = BASE_DIR / "fixtures"
 
 # A withdrawal's reason can be longer than simple-history's default 100 characters.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# Background work (notices' mail, the admin's long exports and imports) runs in task workers on the database.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Mail to members' contacts. With EMAIL_HOST set it goes out by SMTP; without, each message is written as a
+# file under var/mail, where a newcomer can read what would have been sent.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = envint("EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", EMAIL_PORT == 587)
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", EMAIL_PORT == 465)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS (STARTTLS, port 587) and EMAIL_USE_SSL (port 465) exclude each other.")
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30)
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.filebased.EmailBackend"
+)
+EMAIL_FILE_PATH = BASE_DIR / "var" / "mail"
+_MAIL_FROM = os.environ.get("MAIL_FROM", "secretariat@localhost")
+if "@" not in _MAIL_FROM:
+    raise ImproperlyConfigured(f"MAIL_FROM={_MAIL_FROM!r} is not an e-mail address.")
+DEFAULT_FROM_EMAIL = formataddr((os.environ.get("MAIL_FROM_NAME", "联盟秘书处"), _MAIL_FROM))
+SERVER_EMAIL = DEFAULT_FROM_EMAIL

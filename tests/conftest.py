@@ -1,6 +1,9 @@
 import datetime
+import email
+import email.policy
 import io
 import os
+import socket
 from pathlib import Path
 
 import pytest
@@ -207,3 +210,71 @@ def browser(live_server, seeded, monkeypatch):
         # The connection the test's queries opened under Playwright's loop: left open, it keeps PostgreSQL
         # from dropping the test database at the end of the run.
         connections.close_all()
+
+
+@pytest.fixture
+def run_worker(monkeypatch, settings, tmp_path):
+    """Run the tasks waiting, as `manage.py db_worker --batch` does, in this process and this test's database.
+
+    The worker drops connections left in a transaction between tasks, as it should; the test's own
+    transaction must outlive it. Files the jobs keep go to a directory of the test's own.
+    """
+    import signal
+
+    from django_tasks_db.management.commands import db_worker
+
+    settings.MEDIA_ROOT = tmp_path / "files"
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    handlers = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+
+    def run():
+        try:
+            call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+        finally:
+            for number, handler in handlers.items():
+                signal.signal(number, handler)
+
+    return run
+
+
+class Inbox:
+    """What a real SMTP server on loopback received; ``refuse`` maps an address to the replies it gets first."""
+
+    def __init__(self):
+        self.messages = []
+        self.raw: list[bytes] = []
+        self.refuse: dict[str, list[str]] = {}
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        replies = self.refuse.get(address)
+        if replies:
+            return replies.pop(0)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.raw.append(envelope.original_content)
+        self.messages.append(email.message_from_bytes(envelope.original_content, policy=email.policy.default))
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """An SMTP server (aiosmtpd) on a free loopback port, which the registry's mail goes to."""
+    from aiosmtpd.controller import Controller
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.DEFAULT_FROM_EMAIL = '"中国绿色制造联盟秘书处" <secretariat@cgma.example.cn>'
+    yield inbox
+    controller.stop()

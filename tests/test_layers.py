@@ -11,9 +11,10 @@ LAYERS = {
     "records": set(),
     "members": {"records"},
     "contacts": {"records", "members"},
+    "notices": {"records", "members", "contacts"},
     "governance": {"records", "members"},
     "alliance": {"records", "members", "governance"},
-    "registry": {"records", "members", "contacts", "governance", "alliance"},
+    "registry": {"records", "members", "contacts", "notices", "governance", "alliance"},
 }
 
 

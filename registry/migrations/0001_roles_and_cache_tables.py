@@ -10,6 +10,7 @@ class Migration(migrations.Migration):
         ("records", "0001_initial"),
         ("members", "0001_initial"),
         ("contacts", "0001_initial"),
+        ("notices", "0002_default_texts"),
         ("governance", "0001_initial"),
         ("alliance", "0001_initial"),
     ]

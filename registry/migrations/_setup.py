@@ -9,9 +9,9 @@ the deletion of an organisation with memberships, terms or edits.
 from django.contrib.auth.management import create_permissions
 from django.core.management import call_command
 
-APPS = ["records", "members", "contacts", "governance", "alliance"]
+APPS = ["records", "members", "contacts", "notices", "governance", "alliance"]
 # Contacts are private: viewers see them only with a permission given them one by one (docs/admin.md).
-PRIVATE_APPS = {"contacts"}
+PRIVATE_APPS = {"contacts", "notices"}
 EDITORS = "Secretariat editors"
 VIEWERS = "Secretariat viewers"
 # Memberships and terms end through the lifecycle and succession, which keep the record; they are not deleted.
@@ -37,7 +37,7 @@ def create_roles(apps, schema_editor):
         [
             p
             for p in ours
-            if p.codename.split("_", 1)[0] in {"add", "change", "view", "import", "export"}
+            if p.codename.split("_", 1)[0] in {"add", "change", "view", "import", "export", "send"}
             or (p.codename.startswith("delete_") and p.content_type.model in EDITORS_MAY_DELETE)
         ]
     )
