@@ -38,6 +38,20 @@ def default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture
+def english(client):
+    """The test client, asking for pages in English."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
+def in_english():
+    """English active in this thread, for messages made outside a request."""
+    with translation.override("en"):
+        yield
+
+
 def seed_alliance():
     call_command("seed", settings.SEED_DIR / "china-green-manufacturing-alliance.toml", stdout=io.StringIO())
 
