@@ -1,14 +1,19 @@
 import datetime
 import io
 import os
+import subprocess
+import sys
+import uuid
 from pathlib import Path
 
+import psycopg
 import pytest
 from django.conf import settings
 from django.core.cache import caches
 from django.core.management import call_command
-from django.db import connections, transaction
+from django.db import connection, connections, transaction
 from django.utils import translation
+from psycopg import sql
 
 from governance.models import Body, Person, Position
 from members import listing
@@ -16,6 +21,7 @@ from members.models import Industry, Membership, Organisation
 from registry.migrations._setup import create_roles
 
 FOUNDING_DAY = datetime.date(2017, 7, 22)
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
@@ -50,6 +56,43 @@ def in_english():
     """English active in this thread, for messages made outside a request."""
     with translation.override("en"):
         yield
+
+
+def manage_process(*args, env: dict) -> subprocess.CompletedProcess:
+    """``manage.py`` run in a process of its own with ``env`` as its whole environment."""
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True)
+
+
+def manage(database_url, *args) -> str:
+    """``manage.py`` run in a process of its own on ``database_url``: its output, or the test fails with its errors."""
+    result = manage_process(*args, env=os.environ | {"DATABASE_URL": database_url})
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.fixture
+def new_postgres_database():
+    """Makes empty databases on the test server, outside the test's transaction, and drops them afterwards.
+
+    Called with what the database is for (it names it), it returns the database's URL for other processes.
+    """
+    params = {**connection.get_connection_params(), "dbname": "postgres"}
+    user, host, port = params.get("user", ""), params.get("host", ""), params.get("port", "")
+    base = f"postgresql://{user + '@' if user else ''}{host}{':' + str(port) if port else ''}"
+    names = []
+    with psycopg.connect(**params, autocommit=True) as admin:
+
+        def create(purpose: str) -> str:
+            name = f"registry_{purpose}_{uuid.uuid4().hex[:8]}"
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            names.append(name)
+            return f"{base}/{name}"
+
+        try:
+            yield create
+        finally:
+            for name in names:
+                admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 def seed_alliance():
