@@ -10,7 +10,7 @@ import psycopg
 import pytest
 from django.conf import settings
 from django.core.cache import caches
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection, connections, transaction
 from django.utils import translation
 from psycopg import sql
@@ -18,10 +18,15 @@ from psycopg import sql
 from governance.models import Body, Person, Position
 from members import listing
 from members.models import Industry, Membership, Organisation
+from members.transfer import import_members
 from registry.migrations._setup import create_roles
 
 FOUNDING_DAY = datetime.date(2017, 7, 22)
 ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).parent / "data"  # member files for the import's cases
+BYD_CODE = "914403001922038216"  # 比亚迪's credit code, in the member files under DATA
+IMPORT_URL = "/admin/members/organisation/import/"
+PROCESS_URL = "/admin/members/organisation/process_import/"
 
 
 @pytest.fixture(autouse=True)
@@ -122,6 +127,50 @@ def with_new_rows(data: dict, prefix: str, rows: list[dict]) -> dict:
         data.update({f"{prefix}-{n}-{name}": value for name, value in row.items()})
     data[f"{prefix}-TOTAL_FORMS"] = total + len(rows)
     return data
+
+
+def snapshot():
+    """Everything an import could change, to check that a refused import changed nothing."""
+    return (
+        list(Organisation.objects.order_by("pk").values()),
+        list(Membership.objects.order_by("pk").values()),
+        Organisation.history.count(),
+    )
+
+
+def run_import(name, *args):
+    """``import_members`` of the file ``name`` under DATA (or a path): what it wrote to stdout and stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_members", str(DATA / name), *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def run_failing_import(name, *args):
+    """``import_members`` of a file it must refuse, exiting 1: what it wrote to stderr."""
+    err = io.StringIO()
+    with pytest.raises(CommandError) as raised:
+        call_command("import_members", str(DATA / name), *args, stdout=io.StringIO(), stderr=err)
+    assert raised.value.returncode == 1
+    return err.getvalue()
+
+
+def problems_of(text: str, language="en") -> list[str]:
+    """The problems the import finds in the CSV ``text``, as a user reading ``language`` is told them."""
+    with translation.override(language):
+        return [str(problem) for problem in import_members(text.encode(), filename="m.csv").errors]
+
+
+def confirm_data(preview) -> dict:
+    """What the admin import's confirmation form posts, from the response that previewed the file."""
+    confirm = preview.context["confirm_form"]
+    return {name: confirm[name].value() for name in confirm.fields}
+
+
+def export_members(tmp_path, *args, name="out.csv"):
+    """``export_members`` written to ``name`` in ``tmp_path``: the file's path."""
+    path = tmp_path / name
+    call_command("export_members", "-o", str(path), *args, stdout=io.StringIO())
+    return path
 
 
 @pytest.fixture(scope="session")
