@@ -47,7 +47,7 @@ def test_a_credit_code_twice_in_a_file_is_reported_in_its_column(seeded):
     assert problems_of(text) == ["Error: row 3, column credit_code: This organisation is already in row 2 of the file."]
 
 
-def test_import_members_industry_by_slug_and_label(seeded, tmp_path):
+def test_import_members_finds_an_industry_by_its_slug_or_its_name(seeded, tmp_path):
     path = tmp_path / "m.csv"
     path.write_text("名稱,行業\n甲公司,equipment-manufacturing\n乙公司,裝備制造業\n丙公司,装备制造\n", encoding="utf-8")
     call_command("import_members", str(path), stdout=io.StringIO(), stderr=io.StringIO())
