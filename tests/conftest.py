@@ -100,6 +100,17 @@ def new_postgres_database():
                 admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
+def expected_status(organisation: Organisation) -> str:
+    """The status staff would read off the memberships: the open one's, else the latest ended one's."""
+    memberships = list(organisation.memberships.all())
+    open_ = [m for m in memberships if m.status != Membership.Status.WITHDRAWN]
+    if open_:
+        return open_[0].status
+    if not memberships:
+        return ""
+    return max(memberships, key=lambda m: (m.since or datetime.date.min, m.pk)).status
+
+
 def seed_alliance():
     call_command("seed", settings.SEED_DIR / "china-green-manufacturing-alliance.toml", stdout=io.StringIO())
 
