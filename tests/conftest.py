@@ -4,21 +4,32 @@ import email.policy
 import io
 import os
 import socket
+import subprocess
+import sys
+import uuid
 from pathlib import Path
 
+import psycopg
 import pytest
 from django.conf import settings
 from django.core.cache import caches
-from django.core.management import call_command
-from django.db import connections, transaction
+from django.core.management import CommandError, call_command
+from django.db import connection, connections, transaction
 from django.utils import translation
+from psycopg import sql
 
 from governance.models import Body, Person, Position
 from members import listing
 from members.models import Industry, Membership, Organisation
+from members.transfer import import_members
 from registry.migrations._setup import create_roles
 
 FOUNDING_DAY = datetime.date(2017, 7, 22)
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).parent / "data"  # member files for the import's cases
+BYD_CODE = "914403001922038216"  # 比亚迪's credit code, in the member files under DATA
+IMPORT_URL = "/admin/members/organisation/import/"
+PROCESS_URL = "/admin/members/organisation/process_import/"
 
 
 @pytest.fixture(autouse=True)
@@ -39,6 +50,68 @@ def default_language():
     # A request in another language leaves it active in this thread; the next test starts afresh.
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def english(client):
+    """The test client, asking for pages in English."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
+@pytest.fixture
+def in_english():
+    """English active in this thread, for messages made outside a request."""
+    with translation.override("en"):
+        yield
+
+
+def manage_process(*args, env: dict) -> subprocess.CompletedProcess:
+    """``manage.py`` run in a process of its own with ``env`` as its whole environment."""
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True)
+
+
+def manage(database_url, *args) -> str:
+    """``manage.py`` run in a process of its own on ``database_url``: its output, or the test fails with its errors."""
+    result = manage_process(*args, env=os.environ | {"DATABASE_URL": database_url})
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+@pytest.fixture
+def new_postgres_database():
+    """Makes empty databases on the test server, outside the test's transaction, and drops them afterwards.
+
+    Called with what the database is for (it names it), it returns the database's URL for other processes.
+    """
+    params = {**connection.get_connection_params(), "dbname": "postgres"}
+    user, host, port = params.get("user", ""), params.get("host", ""), params.get("port", "")
+    base = f"postgresql://{user + '@' if user else ''}{host}{':' + str(port) if port else ''}"
+    names = []
+    with psycopg.connect(**params, autocommit=True) as admin:
+
+        def create(purpose: str) -> str:
+            name = f"registry_{purpose}_{uuid.uuid4().hex[:8]}"
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            names.append(name)
+            return f"{base}/{name}"
+
+        try:
+            yield create
+        finally:
+            for name in names:
+                admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def expected_status(organisation: Organisation) -> str:
+    """The status staff would read off the memberships: the open one's, else the latest ended one's."""
+    memberships = list(organisation.memberships.all())
+    open_ = [m for m in memberships if m.status != Membership.Status.WITHDRAWN]
+    if open_:
+        return open_[0].status
+    if not memberships:
+        return ""
+    return max(memberships, key=lambda m: (m.since or datetime.date.min, m.pk)).status
 
 
 def seed_alliance():
@@ -68,6 +141,50 @@ def with_new_rows(data: dict, prefix: str, rows: list[dict]) -> dict:
         data.update({f"{prefix}-{n}-{name}": value for name, value in row.items()})
     data[f"{prefix}-TOTAL_FORMS"] = total + len(rows)
     return data
+
+
+def snapshot():
+    """Everything an import could change, to check that a refused import changed nothing."""
+    return (
+        list(Organisation.objects.order_by("pk").values()),
+        list(Membership.objects.order_by("pk").values()),
+        Organisation.history.count(),
+    )
+
+
+def run_import(name, *args):
+    """``import_members`` of the file ``name`` under DATA (or a path): what it wrote to stdout and stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    call_command("import_members", str(DATA / name), *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def run_failing_import(name, *args):
+    """``import_members`` of a file it must refuse, exiting 1: what it wrote to stderr."""
+    err = io.StringIO()
+    with pytest.raises(CommandError) as raised:
+        call_command("import_members", str(DATA / name), *args, stdout=io.StringIO(), stderr=err)
+    assert raised.value.returncode == 1
+    return err.getvalue()
+
+
+def problems_of(text: str, language="en") -> list[str]:
+    """The problems the import finds in the CSV ``text``, as a user reading ``language`` is told them."""
+    with translation.override(language):
+        return [str(problem) for problem in import_members(text.encode(), filename="m.csv").errors]
+
+
+def confirm_data(preview) -> dict:
+    """What the admin import's confirmation form posts, from the response that previewed the file."""
+    confirm = preview.context["confirm_form"]
+    return {name: confirm[name].value() for name in confirm.fields}
+
+
+def export_members(tmp_path, *args, name="out.csv"):
+    """``export_members`` written to ``name`` in ``tmp_path``: the file's path."""
+    path = tmp_path / name
+    call_command("export_members", "-o", str(path), *args, stdout=io.StringIO())
+    return path
 
 
 @pytest.fixture(scope="session")

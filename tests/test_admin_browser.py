@@ -1,14 +1,10 @@
 """An editor walks the back office in headless Chromium: list, change page, an action, the dashboard, an import."""
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import expect
 
 from members.models import Membership, Organisation
-from tests.conftest import add_membership
-
-DATA = Path(__file__).parent / "data"
+from tests.conftest import DATA, add_membership
 
 
 @pytest.fixture

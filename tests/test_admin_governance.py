@@ -10,12 +10,6 @@ from tests.conftest import FOUNDING_DAY
 
 
 @pytest.fixture
-def english(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
-
-
-@pytest.fixture
 def handed_over(chairman, person):
     """Chairman held by 楊元慶 until 2020, then by 周濟."""
     Term.objects.create(position=chairman, person=person, started_on=FOUNDING_DAY, ended_on=datetime.date(2020, 1, 1))

@@ -13,12 +13,6 @@ from tests.conftest import FOUNDING_DAY, add_membership, form_data
 
 
 @pytest.fixture
-def english(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
-
-
-@pytest.fixture
 def moved(organisation, secretariat_editor):
     """聯想集團, moved by the editor from 北京 to 上海."""
     organisation.city = "北京"

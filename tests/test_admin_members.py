@@ -16,12 +16,6 @@ MEMBERSHIPS = reverse("admin:members_membership_changelist")
 
 
 @pytest.fixture
-def english(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
-
-
-@pytest.fixture
 def huawei(industry):
     organisation = Organisation.objects.create(
         name="华为技术有限公司",

@@ -2,9 +2,6 @@
 
 import os
 import sqlite3
-import subprocess
-import sys
-import uuid
 from pathlib import Path
 
 import psycopg
@@ -12,15 +9,9 @@ import pytest
 from django.db import connection
 from psycopg import sql
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import manage, manage_process
+
 TABLES = ["members_organisation", "members_membership", "governance_term", "alliance_alliance", "alliance_platform"]
-
-
-def manage(database_url, *args):
-    env = os.environ | {"DATABASE_URL": database_url}
-    result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
 
 
 def written_backups(output: str) -> list[Path]:
@@ -28,18 +19,9 @@ def written_backups(output: str) -> list[Path]:
 
 
 @pytest.fixture
-def scratch_postgres():
+def scratch_postgres(new_postgres_database):
     """Two empty databases on the test server, dropped afterwards."""
-    params = {**connection.get_connection_params(), "dbname": "postgres"}
-    names = [f"registry_backup_{uuid.uuid4().hex[:8]}" for _ in range(2)]
-    with psycopg.connect(**params, autocommit=True) as admin:
-        for name in names:
-            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        user, host, port = params.get("user", ""), params.get("host", ""), params.get("port", "")
-        base = f"postgresql://{user + '@' if user else ''}{host}{':' + str(port) if port else ''}"
-        yield [f"{base}/{name}" for name in names]
-        for name in names:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    return [new_postgres_database("backup") for _ in range(2)]
 
 
 def postgres_counts(url):
@@ -86,8 +68,6 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):
     bogus = tmp_path / "notes.txt"
     bogus.write_text("hello")
     env = os.environ | {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
-    result = subprocess.run(
-        [sys.executable, "manage.py", "restore", str(bogus)], cwd=ROOT, env=env, capture_output=True, text=True
-    )
+    result = manage_process("restore", str(bogus), env=env)
     assert result.returncode == 1
     assert "is not a sqlite backup" in result.stderr

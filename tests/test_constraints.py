@@ -6,7 +6,6 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
-from django.utils import translation
 
 from governance.models import Position, Term
 from members.models import Membership, Organisation
@@ -14,10 +13,7 @@ from members.models import Membership, Organisation
 START = datetime.date(2017, 7, 22)
 
 
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("in_english")
 
 
 def field_errors(obj) -> dict[str, list[str]]:

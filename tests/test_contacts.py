@@ -23,12 +23,6 @@ SECRET_EMAIL = "gong.mishu@contact-private.example.cn"
 
 
 @pytest.fixture
-def english(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
-
-
-@pytest.fixture
 def contact(active_member):
     contact = Contact.objects.create(
         organisation=active_member,

@@ -11,12 +11,6 @@ from members.quality import loose_key
 from tests.conftest import FOUNDING_DAY, add_membership, form_data
 
 
-@pytest.fixture
-def english(client):
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    return client
-
-
 def panels(client):
     return client.get(reverse("admin:index")).context["panels"]
 

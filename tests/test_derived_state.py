@@ -4,7 +4,6 @@ Each organisation's stored status, each industry's member count and the public p
 refreshed by members/listing.py, which every writer calls: these tests run each writer in turn.
 """
 
-import datetime
 import io
 
 from django.core.cache import cache
@@ -16,21 +15,10 @@ from members.models import Industry, Membership, Organisation
 from members.services import membership_withdraw
 from members.transfer import import_members
 from records.caching import VERSION_KEY, public_version
-from tests.conftest import add_membership, form_data, with_new_rows
+from tests.conftest import add_membership, expected_status, form_data, with_new_rows
 
 Status = Membership.Status
 TODAY = timezone.localdate()
-
-
-def expected_status(organisation: Organisation) -> str:
-    """The status staff would read off the memberships: the open one's, else the latest ended one's."""
-    memberships = list(organisation.memberships.all())
-    open_ = [m for m in memberships if m.status != Status.WITHDRAWN]
-    if open_:
-        return open_[0].status
-    if not memberships:
-        return ""
-    return max(memberships, key=lambda m: (m.since or datetime.date.min, m.pk)).status
 
 
 def assert_listing_is_right() -> None:

@@ -8,15 +8,13 @@ import sqlite3
 import subprocess
 import sys
 import time
-import uuid
-from pathlib import Path
 
 import psycopg
 import pytest
 from django.db import connection
-from psycopg import sql
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import ROOT, manage
+
 TABLES = [
     "members_organisation",
     "members_membership",
@@ -24,13 +22,6 @@ TABLES = [
     "members_historicalmembership",
 ]
 on_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL")
-
-
-def manage(database_url, *args):
-    env = os.environ | {"DATABASE_URL": database_url}
-    result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    return result.stdout
 
 
 def start_import(database_url, path):
@@ -51,26 +42,15 @@ def member_file(path, numbers, industry):
 
 
 @pytest.fixture
-def scratch_database(db, tmp_path):
+def scratch_database(db, tmp_path, request):
     """A migrated, seeded database of its own, outside the test's transaction, that subprocesses can use."""
     if connection.vendor == "sqlite":
         url = f"sqlite:///{tmp_path / 'scratch.sqlite3'}"
-        manage(url, "migrate", "-v0")
-        manage(url, "seed")
-        yield url
-        return
-    params = {**connection.get_connection_params(), "dbname": "postgres"}
-    name = f"registry_faults_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(**params, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        user, host, port = params.get("user", ""), params.get("host", ""), params.get("port", "")
-        url = f"postgresql://{user + '@' if user else ''}{host}{':' + str(port) if port else ''}/{name}"
-        try:
-            manage(url, "migrate", "-v0")
-            manage(url, "seed")
-            yield url
-        finally:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    else:
+        url = request.getfixturevalue("new_postgres_database")("faults")
+    manage(url, "migrate", "-v0")
+    manage(url, "seed")
+    return url
 
 
 def query(url, statement):

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import ROOT
+
 # Each app and the apps it may import; the project package may import every app and is imported by none.
 LAYERS = {
     "records": set(),

@@ -16,8 +16,7 @@ from members import listing
 from members.models import Industry, Membership, Organisation
 from members.services import membership_approve, membership_reinstate, membership_suspend, membership_withdraw
 from members.transfer import import_members
-from tests.conftest import add_membership, form_data
-from tests.test_import_export import DATA, IMPORT_URL, PROCESS_URL, confirm_data
+from tests.conftest import DATA, IMPORT_URL, PROCESS_URL, add_membership, confirm_data, form_data
 
 DAY = datetime.date(2024, 3, 1)
 Status = Membership.Status

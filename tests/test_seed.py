@@ -1,7 +1,5 @@
 """The seed holds every row of ENTITIES.md, says where each came from, and is idempotent."""
 
-import datetime
-
 import pytest
 from django.apps import apps
 from django.conf import settings
@@ -11,7 +9,7 @@ from alliance.models import Alliance
 from governance.models import Person, Term
 from members.models import Industry, Membership, Organisation, Sector
 from records.models import Source, Sourced
-from tests.conftest import seed_alliance
+from tests.conftest import FOUNDING_DAY, seed_alliance
 
 SEED_FILE = settings.SEED_DIR / "china-green-manufacturing-alliance.toml"
 
@@ -35,8 +33,6 @@ OFFICES = [
     ("錢旭紅", "主任", "專家委員會", "中國工程院院士"),
     ("楊元慶", "理事長", "理事會", "聯想集團董事長兼CEO"),
 ]
-
-FOUNDING_DAY = datetime.date(2017, 7, 22)
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from governance.models import Person, Term
 from governance.services import term_succeed
@@ -20,10 +20,7 @@ from tests.conftest import FOUNDING_DAY
 DAY = datetime.date(2024, 3, 1)
 
 
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.usefixtures("in_english")
 
 
 def test_membership_approve_activates_the_application_from_the_day(applied_member, secretariat_editor):

@@ -12,11 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import ROOT
+
 # One server for the module, on one worker of a parallel run: collectstatic writes var/static, which a
 # second copy of it in another worker would be writing at the same time.
 pytestmark = pytest.mark.xdist_group("serving")
 
-ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 
 
