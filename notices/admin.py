@@ -126,24 +126,37 @@ class NoticeAdmin(admin.ModelAdmin):
     list_filter = ["status", "kind"]
     search_fields = ["subject_zh_hans", "subject_zh_hant", "subject_en"]
     filter_horizontal = ["industries"]
-    readonly_fields = ["status", "created_by", "sent_at"]
+    readonly_fields = ["status", "created_by", "sent_at", "audience_described"]
     change_form_template = "admin/notices/notice/change_form.html"
 
     def get_fieldsets(self, request, obj=None):
-        audience = ["member_statuses", "tiers", "industries", "provinces", "organisation_kinds", "roles"]
-        if obj is None or obj.status == Notice.Status.DRAFT:
-            audience.append("address_file")
+        if obj is not None and obj.status != Notice.Status.DRAFT:
+            # What was sent stays as it was sent: the log points at this text.
+            audience = ["audience_described", "addresses"]
+        else:
+            audience = ["member_statuses", "tiers", "industries", "provinces", "organisation_kinds", "roles"]
+            audience += ["address_file", "addresses"]
         return [
             (None, {"fields": ["kind", "status", "created_by", "sent_at"], "description": TEXT_HELP}),
             *TEXT_FIELDSETS,
-            (_("Audience"), {"fields": [*audience, "addresses"]}),
+            (_("Audience"), {"fields": audience}),
         ]
 
-    def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.status != Notice.Status.DRAFT:
-            # What was sent stays as it was sent: the log points at this text.
-            return [field.name for field in Notice._meta.fields] + ["industries"]
-        return self.readonly_fields
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and (obj is None or obj.status == Notice.Status.DRAFT)
+
+    @admin.display(description=_("audience"))
+    def audience_described(self, obj: Notice) -> str:
+        """The audience's ticks in words: 理事单位 · 会员代表."""
+        labels = [
+            *(str(Membership.Status(value).label) for value in obj.member_statuses or [Membership.Status.ACTIVE]),
+            *(str(Membership.Tier(value).label) for value in obj.tiers),
+            *(industry.name for industry in obj.industries.all()),
+            *obj.provinces,
+            *(str(Organisation.Kind(value).label) for value in obj.organisation_kinds),
+            *(str(ContactRole.Role(value).label) for value in obj.roles or [ContactRole.Role.PRIMARY]),
+        ]
+        return " · ".join(labels)
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_delivery_counts().select_related("created_by")

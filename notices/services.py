@@ -78,6 +78,22 @@ def _enqueue(notice_id: int, run_after: datetime.datetime | None = None) -> None
     Notice.objects.filter(pk=notice_id).update(task_id=str(result.id))
 
 
+def notices_resume() -> int:
+    """Hand to a worker again every notice with mail due: after a worker died sending it, say. The number handed.
+
+    Safe to run any number of times, beside running workers: two workers on one notice share its deliveries.
+    """
+    due = Delivery.objects.filter(status=Delivery.Status.QUEUED).filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now())
+    )
+    notices = list(
+        Notice.objects.filter(status=Notice.Status.SENDING, pk__in=due.values("notice")).values_list("pk", flat=True)
+    )
+    for notice_id in notices:
+        _enqueue(notice_id)
+    return len(notices)
+
+
 def _ready(notice_id: int):
     now = timezone.now()
     pending = Delivery.objects.filter(notice_id=notice_id, status=Delivery.Status.QUEUED)

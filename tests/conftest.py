@@ -395,3 +395,30 @@ def smtp_server(settings):
     settings.DEFAULT_FROM_EMAIL = '"中国绿色制造联盟秘书处" <secretariat@cgma.example.cn>'
     yield inbox
     controller.stop()
+
+
+@pytest.fixture
+def page(browser):
+    """An admin page in Chromium that fails the test on any console error, such as a style the CSP refused."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    assert errors == []
+
+
+@pytest.fixture
+def shoot(screenshot_dir):
+    def shoot(page, name):
+        page.screenshot(path=screenshot_dir / f"admin-{name}.png", full_page=True)
+
+    return shoot
+
+
+def log_in_as_editor(page, live_server):
+    page.goto(f"{live_server.url}/admin/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "correct horse battery")
+    page.click("input[type=submit]")

@@ -1,37 +1,9 @@
 """An editor walks the back office in headless Chromium: list, change page, an action, the dashboard, an import."""
 
-import pytest
 from playwright.sync_api import expect
 
 from members.models import Membership, Organisation
-from tests.conftest import DATA, add_membership
-
-
-@pytest.fixture
-def page(browser):
-    """A page that fails the test on any console error, such as a style the CSP refused."""
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    errors = []
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    assert errors == []
-
-
-@pytest.fixture
-def shoot(screenshot_dir):
-    def shoot(page, name):
-        page.screenshot(path=screenshot_dir / f"admin-{name}.png", full_page=True)
-
-    return shoot
-
-
-def log_in_as_editor(page, live_server):
-    page.goto(f"{live_server.url}/admin/")
-    page.fill("#id_username", "editor")
-    page.fill("#id_password", "correct horse battery")
-    page.click("input[type=submit]")
+from tests.conftest import DATA, add_membership, log_in_as_editor
 
 
 def test_editor_walks_the_back_office(live_server, seeded, secretariat_editor, page, shoot):

@@ -1,8 +1,16 @@
 """Notices to members' contacts, sent by the task worker through a real SMTP server on loopback."""
 
 import datetime
+import os
+import signal
+import subprocess
+import sys
+import time
 
+import psycopg
 import pytest
+from django.conf import settings
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -12,7 +20,7 @@ from contacts.services import contact_roles_set
 from members.models import Industry, Membership, Organisation
 from notices import services
 from notices.models import Delivery, Kind, Notice, NoticeText
-from tests.conftest import add_membership
+from tests.conftest import ROOT, add_membership, manage
 
 Role = ContactRole.Role
 TODAY = timezone.localdate()
@@ -211,3 +219,67 @@ def test_a_viewer_sees_no_notice_nor_its_log_and_may_send_nothing(viewer_client,
     assert viewer_client.get(reverse("admin:notices_delivery_changelist")).status_code == 403
     assert viewer_client.post(reverse("admin:notices_notice_send", args=[sent.pk])).status_code == 403
     assert not Delivery.objects.exists()
+
+
+QUEUE_300 = """
+from django.utils import timezone
+from contacts.models import Contact, ContactRole
+from contacts.services import contact_roles_set
+from members import listing
+from members.models import Membership, Organisation
+from notices.models import Notice
+from notices.services import notice_send
+
+today = timezone.localdate()
+for n in range(300):
+    organisation = Organisation.objects.create(name=f"會員單位{n:03d}")
+    Membership.objects.create(organisation=organisation, status="active", since=today)
+    contact = Contact.objects.create(organisation=organisation, name=f"聯絡人{n:03d}", email=f"c{n}@m{n}.example.cn")
+    contact_roles_set(contact=contact, roles={"primary"}, on=today, by=None)
+listing.refresh_all()
+notice = Notice.objects.create(subject_zh_hans="年会通知", body_zh_hans="{{ contact }}您好")
+print(notice_send(notice=notice, by=None))
+"""
+
+
+def wait_for(condition, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.01)
+    return False
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="several processes on one database: the PostgreSQL run")
+def test_a_worker_killed_half_way_and_started_again_sends_the_rest_and_no_duplicate(new_postgres_database, smtp_server):
+    url = new_postgres_database("notices")
+    manage(url, "migrate", "--no-input", "-v0")
+    assert manage(url, "shell", "--no-imports", "-c", QUEUE_300).strip() == "300"
+    env = os.environ | {
+        "DATABASE_URL": url,
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(settings.EMAIL_PORT),
+        "EMAIL_USE_TLS": "0",
+    }
+    worker = [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.1"]
+    first = subprocess.Popen(worker, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert wait_for(lambda: len(smtp_server.messages) >= 100, 60)
+        first.send_signal(signal.SIGKILL)  # no chance to finish the message in hand or mark anything
+        first.wait(10)
+    finally:
+        first.kill()
+    before = len(smtp_server.messages)
+    assert before < 300, "the worker finished before it was killed"
+
+    assert "1 notices handed" in manage(url, "send_notices")  # what `make worker` runs before a worker
+    second = subprocess.run([*worker, "--batch"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert second.returncode == 0, second.stderr
+
+    addresses = [message["To"] for message in smtp_server.messages]
+    assert len(addresses) == 300 and len(set(addresses)) == 300
+    with psycopg.connect(url) as database:
+        log = dict(database.execute("SELECT status, count(*) FROM notices_delivery GROUP BY status").fetchall())
+        notice = database.execute("SELECT status FROM notices_notice").fetchone()[0]
+    assert (log, notice) == ({"sent": 300}, "sent")
