@@ -248,7 +248,7 @@ class ContactRoleAdmin(admin.ModelAdmin):
     """Who held which role when: the list to find the dues contacts or the representatives. Written by the ticks."""
 
     list_display = ["contact", "organisation", "role", "since", "until"]
-    list_select_related = ["contact", "organisation"]
+    list_select_related = ["contact__organisation", "organisation"]
     list_filter = ["role", "since"]
     search_fields = ["contact__name", "contact__name_hans", "contact__pinyin", "organisation__name_hans"]
     date_hierarchy = "since"
