@@ -10,7 +10,7 @@ confirmation. Each job is run by a worker started for it, ``manage.py db_worker 
 process: the seconds are from the page's form to the job's page saying it finished (worker start-up
 included), the memory the worker's peak resident set (VmHWM, sampled from /proc every 0.1 s) and the
 most it and the processes it forks held at once (their proportional set sizes summed). The job's page
-is read every half second meanwhile, to show the progress a secretary sees. The anchor is
+is read every two seconds meanwhile, as its refresh does, to show the progress a secretary sees. The anchor is
 ``manage.py import_members`` of the same file into the same registry, measured afterwards.
 """
 
@@ -155,7 +155,7 @@ def watch(process: subprocess.Popen, every=None) -> tuple[float, float]:
     while process.poll() is None:
         peak = max(peak, vm_hwm_mb(process.pid))
         total = max(total, sum(pss_mb(pid) for pid in [process.pid, *children(process.pid)]))
-        if every is not None and time.monotonic() - looked > 0.5:
+        if every is not None and time.monotonic() - looked > 2:
             looked = time.monotonic()
             every()
         time.sleep(0.1)
