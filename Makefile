@@ -15,7 +15,7 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 setup: $(BIN)/.installed
 	mkdir -p var/static
 
-# The development server and one task worker beside it (the admin's exports and large imports), which
+# The development server and one task worker beside it (notices' mail, the admin's exports and large imports), which
 # stops when the server does. The worker does not reload: restart `make run` after changing a task.
 run: setup
 	$(MANAGE) migrate --no-input
