@@ -1,5 +1,7 @@
 """An editor walks the back office in headless Chromium: list, change page, an action, the dashboard, an import."""
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
 

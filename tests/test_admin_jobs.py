@@ -7,6 +7,8 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
@@ -298,3 +300,18 @@ def test_prune_jobs_deletes_old_jobs_and_their_files(seeded, editor_client, run_
     assert not Job.objects.exists()
     assert not storage.exists(name)
     assert editor_client.get(job_page).status_code == 404
+
+
+def test_job_list_queries_do_not_grow_with_jobs(admin_client, django_assert_num_queries, django_user_model):
+    def add_jobs(count):
+        user = django_user_model.objects.create_user(f"starter{Job.objects.count()}")
+        Job.objects.bulk_create(Job(kind=Job.Kind.EXPORT, started_by=user, language="zh-hans") for _ in range(count))
+
+    url = "/admin/jobs/job/"
+    add_jobs(3)
+    admin_client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert admin_client.get(url).status_code == 200
+    add_jobs(150)
+    with django_assert_num_queries(len(few)):
+        assert admin_client.get(url).status_code == 200
