@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test setup browser lint check clean serve backup restore screenshots loadtest bench-import bench
+.PHONY: run worker test setup browser lint check clean serve backup restore screenshots loadtest bench-import bench bench-tasks
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -15,14 +15,25 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 setup: $(BIN)/.installed
 	mkdir -p var/static
 
+# The development server and one task worker beside it (notices' mail, the admin's exports and large imports), which
+# stops when the server does. The worker does not reload: restart `make run` after changing a task.
 run: setup
 	$(MANAGE) migrate --no-input
 	$(MANAGE) seed
 	$(MANAGE) dev_admin
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	$(MANAGE) send_notices
+	$(MANAGE) db_worker --no-reload & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+# A task worker (`manage.py db_worker`): run any number, on any machine sharing the database (and the file
+# storage, FILES_DIR). In production with the same environment as `make serve`: DEBUG=0, SECRET_KEY, DATABASE_URL.
+worker: setup
+	$(MANAGE) send_notices
+	$(MANAGE) db_worker $(WORKER_ARGS)
 
 # Production serving: DEBUG off, static files collected (hashed, compressed) and served by whitenoise.
 # Needs SECRET_KEY; set DATABASE_URL for PostgreSQL. Behind a TLS proxy set SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto.
+# Starts no task worker: run N of them beside it, here or on other machines (`make worker`, docs/operations.md).
 serve: setup
 	DEBUG=0 $(MANAGE) collectstatic --no-input -v0
 	DEBUG=0 $(MANAGE) migrate --no-input
@@ -75,3 +86,8 @@ bench-import: setup
 # public pages, admin, import and export against their anchors, in one table. See docs/performance.md.
 bench: setup
 	$(BIN)/python bench/bench.py $(BENCH_ARGS)
+
+# The admin's export and import of 100,000 organisations through their tasks, on PostgreSQL (DATABASE_URL;
+# the database is dropped and created again): seconds, and the worker's peak memory. See docs/performance.md.
+bench-tasks: setup
+	$(BIN)/python bench/bench_tasks.py $(BENCH_ARGS)

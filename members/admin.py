@@ -14,6 +14,7 @@ from import_export.admin import ImportExportMixin
 from import_export.forms import ImportForm, SelectableFieldsExportForm
 
 from members import listing, quality, services, transfer
+from members.admin_jobs import MemberFileJobsMixin
 from members.models import ONE_OPEN_MEMBERSHIP, Industry, Membership, Organisation, Sector
 from members.resources import FORMATS, OrganisationResource
 from records.admin import (
@@ -258,8 +259,9 @@ class MemberFileExportForm(SelectableFieldsExportForm):
 class LimitedImportForm(ImportForm):
     """The admin's import form: refuses a file over IMPORT_MAX_UPLOAD_SIZE (settings).
 
-    That, and IMPORT_MAX_ROWS, which the import itself applies as it reads (OrganisationResource),
-    keep the preview and the confirmation each well inside gunicorn's timeout (registry/settings.py).
+    That, and IMPORT_MAX_ROWS, which the import itself applies as it reads (OrganisationResource and
+    members/tasks.py), bound what the admin takes; a file over IMPORT_REQUEST_MAX_SIZE or _ROWS is
+    checked and written by a task worker rather than within requests (members/admin_jobs.py).
     """
 
     def clean_import_file(self):
@@ -277,7 +279,7 @@ class LimitedImportForm(ImportForm):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(KeepHistoryMixin, ImportExportMixin, HistoryAdmin):
+class OrganisationAdmin(MemberFileJobsMixin, KeepHistoryMixin, ImportExportMixin, HistoryAdmin):
     # import-export's import views, forms and templates; the rows are checked and written by
     # members.transfer, in bulk (OrganisationResource.import_data), not row by row.
     resource_classes = [OrganisationResource]

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "registry.apps.AxesConfig",
     "import_export",
     "records",
+    "jobs",
     "members",
     "contacts",
     "notices",
@@ -181,15 +182,20 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 # Organisation.Meta.permissions: members.import_organisation and members.export_organisation.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
-# The admin keeps the file in the cache between preview and confirmation, and checks and writes it
-# within one request: larger files go through `manage.py import_members`. import-export has no setting
-# of its own for this. 5 MB is 10,000 rows with a paragraph of description each.
-IMPORT_MAX_UPLOAD_SIZE = envint("IMPORT_MAX_UPLOAD_SIZE", 5 * 1024 * 1024)
+# The largest file the admin imports at all, in bytes and in rows; larger ones go through
+# `manage.py import_members`. import-export has no setting of its own for this.
+IMPORT_MAX_UPLOAD_SIZE = envint("IMPORT_MAX_UPLOAD_SIZE", 100 * 1024 * 1024)
+IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 200_000)
+# Up to these, the admin keeps the file in the cache between preview and confirmation, and checks and
+# writes it within one request; a larger file is previewed and imported by a task worker (members/tasks.py),
+# its page showing the progress. 5 MB is 10,000 rows with a paragraph of description each.
+IMPORT_REQUEST_MAX_SIZE = envint("IMPORT_REQUEST_MAX_SIZE", 5 * 1024 * 1024)
 # Measured on PostgreSQL with 100,000 members, an XLSX file of 10,000 rows took at most 6.2 s to
 # preview and 3.3 s to confirm, well inside gunicorn's 30-second timeout on a slow hour; a CSV file of
 # 20,000 rows 5.6 s and 2.7 s, but 20,000 XLSX rows 10.5 s. The preview read the file twice then
 # (counted, then checked); it reads it once now, and a 10,000-row XLSX previews in under 2 s.
-IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 10_000)
+IMPORT_REQUEST_MAX_ROWS = envint("IMPORT_REQUEST_MAX_ROWS", 10_000)
+
 # Form fields other than files (Django's default, stated): a larger body is refused with a 400.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -216,6 +222,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").is_dir() else []
+# Files the app writes and keeps (an import's upload, an export's file) go through the storage API. The
+# default keeps them under FILES_DIR; several app instances and workers on several machines need a
+# storage they share: FILES_DIR on a shared mount, or another backend here.
+MEDIA_ROOT = Path(os.environ.get("FILES_DIR") or BASE_DIR / "var" / "files")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -286,7 +296,9 @@ SEED_DIR = BASE_DIR / "fixtures"
 # A withdrawal's reason can be longer than simple-history's default 100 characters.
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
-# Background work (notices' mail, the admin's long exports and imports) runs in task workers on the database.
+# Background work (notices' mail, the admin's long exports and imports) runs in task workers on the database:
+# Django's tasks framework through the django-tasks backport and its database backend (django-tasks-db), so
+# that any number of workers (`make worker`, `manage.py db_worker`) on any machine share it.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # Mail to members' contacts. With EMAIL_HOST set it goes out by SMTP; without, each message is written as a

@@ -1,5 +1,7 @@
 """An editor walks the back office in headless Chromium: list, change page, an action, the dashboard, an import."""
 
+from pathlib import Path
+
 from playwright.sync_api import expect
 
 from members.models import Membership, Organisation
@@ -117,3 +119,31 @@ def test_editor_imports_a_file_after_fixing_what_its_preview_found(
     page.click("input[type=submit][name=confirm]")
     expect(page.locator("ul.messagelist")).to_be_visible()
     assert Organisation.objects.filter(name="比亚迪股份有限公司").exists()
+
+
+def test_editor_exports_the_list_and_downloads_the_file_the_worker_wrote(
+    live_server, seeded, secretariat_editor, page, shoot, run_worker
+):
+    log_in_as_editor(page, live_server)
+    page.goto(f"{live_server.url}/admin/members/organisation/export/?status=all")
+    page.select_option("#id_format", label="csv")
+    page.click("#content .submit-row input[type=submit]")
+
+    expect(page.locator(".job-status")).to_contain_text("等待任务进程")
+    expect(page.locator("progress.job-bar")).to_be_visible()
+    expect(page.locator("#content")).to_contain_text("本页会自动刷新任务进度")
+    shoot(page, "export-waiting")
+
+    run_worker()
+
+    # The page refreshes itself (a meta refresh: the CSP admits no inline script) and offers the file.
+    link = page.locator("a.export-download")
+    expect(link).to_be_visible(timeout=10_000)
+    expect(page.locator(".job-status")).to_contain_text("已完成")
+    expect(page.locator("#content")).to_contain_text(f"包含 {Organisation.objects.count()} 个机构的文件已生成")
+    shoot(page, "export-ready")
+    with page.expect_download() as download:
+        link.click()
+    content = Path(download.value.path()).read_bytes()
+    assert content.startswith("\ufeff名称,英文名称,简称".encode())
+    assert "聯想集團".encode() in content
