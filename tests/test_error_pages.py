@@ -99,3 +99,33 @@ def test_a_body_over_the_public_limit_gives_the_413_page_before_it_is_read(db, c
     assert response.status_code == 413
     assert "Too large" in response.content.decode() and "1000\xa0bytes at most" in response.content.decode()
     assert client.post("/upload/", {"text": "x" * 500}).status_code == 200
+
+
+ERROR_SCREENSHOTS = {"500": "/zh-hans/broken/", "503": "/zh-hant/database-gone/", "404": "/en/members/no-such-member/"}
+
+
+@pytest.mark.urls(__name__)
+def test_error_pages_in_the_browser_screenshots(live_server, browser, screenshot_dir, settings):
+    context = browser.new_context(viewport={"width": 1280, "height": 640}, device_scale_factor=1, locale="zh-CN")
+    page = context.new_page()
+    for name, address in ERROR_SCREENSHOTS.items():
+        response = page.goto(live_server.url + address)
+        assert response.status == int(name)
+        assert (
+            page.evaluate("getComputedStyle(document.querySelector('.site-header')).backgroundColor")
+            != "rgba(0, 0, 0, 0)"
+        )
+        page.screenshot(path=screenshot_dir / f"error-{name}.png", full_page=True)
+
+    from registry.logins import password_check_slot
+
+    page.goto(live_server.url + "/admin/login/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", "anything")
+    with password_check_slot():
+        with page.expect_response(lambda r: r.url.endswith("/admin/login/") and r.request.method == "POST") as answer:
+            page.click("input[type=submit]")
+        assert answer.value.status == 429
+    assert "此刻登录的人过多" in page.locator("main").inner_text()
+    page.screenshot(path=screenshot_dir / "error-429-sign-in.png", full_page=True)
+    context.close()
