@@ -12,12 +12,14 @@ machine whose CPU the hashing costs, and released by the kernel if a process die
 import contextlib
 import fcntl
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -61,3 +63,30 @@ def password_check_slot() -> Iterator[int | None]:
             os.close(fd)  # and with it the lock
         return
     yield None
+
+
+class YieldingPBKDF2PasswordHasher(PBKDF2PasswordHasher):
+    """Django's PBKDF2 (the same hashes), computed in a thread of the lowest CPU priority.
+
+    Hashing is meant to be slow; while the machine is busy, the public pages come first, and a sign-in
+    waits for what CPU they leave. Linux gives each thread its own nice value, so the worker itself keeps
+    its priority.
+    """
+
+    def encode(self, password, salt, iterations=None):
+        outcome = {}
+
+        def work():
+            with contextlib.suppress(OSError, AttributeError):
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+            try:
+                outcome["hash"] = super(YieldingPBKDF2PasswordHasher, self).encode(password, salt, iterations)
+            except Exception as error:  # noqa: BLE001 - raised again in the caller's thread
+                outcome["error"] = error
+
+        thread = threading.Thread(target=work, name="password-hash")
+        thread.start()
+        thread.join()
+        if "error" in outcome:
+            raise outcome["error"]
+        return outcome["hash"]

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils import translation
 
 from registry.logins import password_check_slot
 from registry.views import database_unavailable, error_page
@@ -161,7 +162,10 @@ class LoginGuardMiddleware:
         with password_check_slot() as slot:
             if slot is None:
                 self.log(request, "login_throttled", "sign-in turned away: every password check slot is busy")
-                return error_page(request, 429, {"Retry-After": "5"}, retry_url=request.get_full_path())
+                with translation.override(translation.get_language_from_request(request)):
+                    response = error_page(request, 429, {"Retry-After": "5"}, retry_url=request.get_full_path())
+                response._has_been_logged = True  # logged above, with the address: not again by django.request
+                return response
             response = self.get_response(request)
         if getattr(request, "axes_locked_out", False):
             self.log(request, "login_locked_out", "sign-in refused: locked out")

@@ -91,12 +91,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "registry.middleware.RequestLogMiddleware",
+    # First of the rest: a sign-in turned away (registry/logins.py) costs the least it can.
+    "registry.middleware.LoginGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "registry.middleware.RequestLimitsMiddleware",
-    "registry.middleware.LoginGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -218,6 +219,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Uploaded files stay in memory up to the largest body the admin takes, so none is spooled to local disk.
 FILE_UPLOAD_MAX_MEMORY_SIZE = ADMIN_MAX_REQUEST_BODY
 CSRF_FAILURE_VIEW = "registry.views.csrf_failure"
+
+# Django's default hashers, PBKDF2 computed at the lowest CPU priority (registry/logins.py).
+PASSWORD_HASHERS = [
+    "registry.logins.YieldingPBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
