@@ -65,8 +65,13 @@ def password_check_slot() -> Iterator[int | None]:
     yield None
 
 
+# A tenth of a normal thread's share of a busy CPU (Linux's weights: 110 against 1024): the lowest, 19,
+# starved sign-ins so under load that a hash could outlast gunicorn's 30-second timeout.
+HASHING_NICENESS = 10
+
+
 class YieldingPBKDF2PasswordHasher(PBKDF2PasswordHasher):
-    """Django's PBKDF2 (the same hashes), computed in a thread of the lowest CPU priority.
+    """Django's PBKDF2 (the same hashes), computed in a thread of low CPU priority.
 
     Hashing is meant to be slow; while the machine is busy, the public pages come first, and a sign-in
     waits for what CPU they leave. Linux gives each thread its own nice value, so the worker itself keeps
@@ -78,7 +83,7 @@ class YieldingPBKDF2PasswordHasher(PBKDF2PasswordHasher):
 
         def work():
             with contextlib.suppress(OSError, AttributeError):
-                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), HASHING_NICENESS)
             try:
                 outcome["hash"] = super(YieldingPBKDF2PasswordHasher, self).encode(password, salt, iterations)
             except Exception as error:  # noqa: BLE001 - raised again in the caller's thread

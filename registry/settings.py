@@ -220,7 +220,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = ADMIN_MAX_REQUEST_BODY
 CSRF_FAILURE_VIEW = "registry.views.csrf_failure"
 
-# Django's default hashers, PBKDF2 computed at the lowest CPU priority (registry/logins.py).
+# Django's default hashers, PBKDF2 computed at a low CPU priority (registry/logins.py).
 PASSWORD_HASHERS = [
     "registry.logins.YieldingPBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",

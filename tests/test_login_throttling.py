@@ -143,7 +143,7 @@ def test_only_a_superuser_may_see_or_lift_lockouts(client, editor):
     assert client.get(reverse("admin:axes_accessattempt_changelist")).status_code == 403
 
 
-def test_passwords_are_hashed_as_django_hashes_them_at_the_lowest_cpu_priority(monkeypatch):
+def test_passwords_are_hashed_as_django_hashes_them_at_a_low_cpu_priority(monkeypatch):
     import os
 
     from django.contrib.auth.hashers import PBKDF2PasswordHasher
@@ -159,5 +159,5 @@ def test_passwords_are_hashed_as_django_hashes_them_at_the_lowest_cpu_priority(m
         lambda self, *a: niceness.append(os.getpriority(os.PRIO_PROCESS, 0)) or real(self, *a),
     )
     encoded = YieldingPBKDF2PasswordHasher().encode("correct horse", "salt1234")
-    assert niceness == [19] and os.getpriority(os.PRIO_PROCESS, 0) < 19  # the hashing thread's, not the worker's
+    assert niceness == [10] and os.getpriority(os.PRIO_PROCESS, 0) < 10  # the hashing thread's, not the worker's
     assert PBKDF2PasswordHasher().verify("correct horse", encoded)
