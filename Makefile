@@ -63,7 +63,7 @@ test: setup browser
 screenshots: setup browser
 	SCREENSHOT_DIR=docs/screenshots $(BIN)/pytest tests/test_admin_browser.py tests/test_public_browser.py
 
-# 50,000 requests across the public pages, gunicorn and PostgreSQL on loopback (DATABASE_URL must be PostgreSQL).
+# 50,000 requests across the public pages, then again under a login flood; gunicorn and PostgreSQL on loopback (DATABASE_URL must be PostgreSQL).
 loadtest: setup
 	$(BIN)/python bench/loadtest.py $(LOADTEST_ARGS)
 

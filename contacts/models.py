@@ -95,9 +95,9 @@ class Contact(ChineseNamed):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # For matching: the number in E.164 form and the address in lower case, whichever way they were typed.
-    mobile_key = models.CharField(max_length=20, editable=False, db_index=True)
-    telephone_key = models.CharField(max_length=20, editable=False, db_index=True)
-    email_key = models.CharField(max_length=254, editable=False, db_index=True)
+    mobile_key = models.CharField(_("mobile, as matched"), max_length=20, editable=False, db_index=True)
+    telephone_key = models.CharField(_("telephone, as matched"), max_length=20, editable=False, db_index=True)
+    email_key = models.CharField(_("e-mail, as matched"), max_length=254, editable=False, db_index=True)
 
     history = HistoricalRecords(no_db_index=["organisation", "name_key", "pinyin"])
     objects = ContactQuerySet.as_manager()

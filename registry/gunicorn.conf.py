@@ -8,6 +8,8 @@ wsgi_app = "registry.wsgi:application"
 # A web worker runs the same few queries over and over: PostgreSQL plans each once per connection
 # (registry/settings.py).
 os.environ.setdefault("DATABASE_PREPARED_STATEMENTS", "1")
+# A web request waits seconds, not minutes, for the database: a hung one gives the 503 page (settings.py).
+os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT", "5")
 # Sync workers: the app's time is in the database, and workers share nothing but it.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))

@@ -1,13 +1,24 @@
 import ipaddress
 import logging
+import re
 import time
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.template.response import SimpleTemplateResponse
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils import translation
+
+from registry.logins import password_check_slot
+from registry.views import database_unavailable, error_page
 
 logger = logging.getLogger("registry")
 request_logger = logging.getLogger("registry.requests")
+login_logger = logging.getLogger("registry.logins")
+
+# C0 controls and DEL but tab, newline and carriage return: no one types them into an address, and NUL
+# is refused by PostgreSQL's text (a 500 from any filter that reached a query).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def client_address(request) -> str | None:
@@ -93,5 +104,85 @@ class DatabaseUnavailableMiddleware:
         if not isinstance(exception, OperationalError | InterfaceError):
             return None
         logger.error("database unavailable: %s", exception)
-        response = SimpleTemplateResponse("503.html", status=503, headers={"Retry-After": "30"})
-        return response.render()
+        return database_unavailable(request)
+
+
+class RequestLimitsMiddleware:
+    """Refuse a body larger than the path's limit (413) before anything reads it, and drop control
+    characters from the query string's parameters.
+
+    The body is refused on its Content-Length alone, so a huge upload is neither read nor spooled to disk
+    (Django reads no body without one). The admin, where files are imported, takes more than the public
+    site (ADMIN_MAX_REQUEST_BODY, REQUEST_MAX_BODY).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = (
+            settings.ADMIN_MAX_REQUEST_BODY if request.path_info.startswith("/admin/") else settings.MAX_REQUEST_BODY
+        )
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django reads no body then either
+        if length > limit:
+            logger.warning("request body too large: %s bytes for %s", length, request.path_info)
+            return error_page(request, 413, {"Connection": "close"}, limit=limit)
+        if request.META.get("QUERY_STRING") and any(
+            CONTROL_CHARACTERS.search(text) for key, values in request.GET.lists() for text in (key, *values)
+        ):
+            # Ignored: ?q=a%00b searches for "ab", as a visitor who pasted it meant.
+            cleaned = QueryDict(mutable=True)
+            for key, values in request.GET.lists():
+                cleaned.setlist(CONTROL_CHARACTERS.sub("", key), [CONTROL_CHARACTERS.sub("", v) for v in values])
+            request.META["QUERY_STRING"] = cleaned.urlencode()
+            request.GET = QueryDict(request.META["QUERY_STRING"])
+        return self.get_response(request)
+
+
+class LoginGuardMiddleware:
+    """Check at most LOGIN_CONCURRENT_CHECKS sign-ins at once on this machine (registry/logins.py), turning
+    the rest away with a 429 before their password is hashed; log every failed, locked-out and turned-away
+    sign-in as a structured record.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.login_path = None
+
+    def __call__(self, request):
+        if request.method != "POST":
+            return self.get_response(request)
+        if self.login_path is None:
+            self.login_path = reverse("admin:login")
+        if request.path_info != self.login_path:
+            return self.get_response(request)
+        with password_check_slot() as slot:
+            if slot is None:
+                self.log(request, "login_throttled", "sign-in turned away: every password check slot is busy")
+                with translation.override(translation.get_language_from_request(request)):
+                    response = error_page(request, 429, {"Retry-After": "5"}, retry_url=request.get_full_path())
+                response._has_been_logged = True  # logged above, with the address: not again by django.request
+                return response
+            response = self.get_response(request)
+        if getattr(request, "axes_locked_out", False):
+            self.log(request, "login_locked_out", "sign-in refused: locked out")
+        elif response.status_code == 302 and request.user.is_authenticated:
+            self.log(request, "login_succeeded", "sign-in succeeded", level=logging.INFO)
+        elif getattr(request, "axes_failures_since_start", None):
+            self.log(request, "login_failed", "sign-in failed", failures=request.axes_failures_since_start)
+        return response
+
+    def log(self, request, event: str, message: str, level: int = logging.WARNING, **extra):
+        login_logger.log(
+            level,
+            message,
+            extra={
+                "event": event,
+                "username": request.POST.get("username", "")[:150] if event != "login_throttled" else None,
+                "remote_addr": client_address(request),
+                **extra,
+            },
+        )

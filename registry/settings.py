@@ -92,10 +92,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "registry.middleware.RequestLogMiddleware",
+    # First of the rest: a sign-in turned away (registry/logins.py) costs the least it can.
+    "registry.middleware.LoginGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "registry.middleware.RequestLimitsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -146,6 +149,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and envbool
     # bulk_create of 100,000 members a fifth slower. Turn it off behind a pooler that cannot keep prepared
     # statements, such as PgBouncer in transaction mode before 1.21.
     DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
+# Timeouts, so that a slow or hung database gives the 503 page within seconds rather than holding every
+# worker: connecting gives up after DATABASE_CONNECT_TIMEOUT; the server ends a statement that runs longer
+# than DATABASE_STATEMENT_TIMEOUT, and the app stops waiting for a server that does not answer at all a
+# second after that (registry/postgresql). Web requests get 5 s (registry/gunicorn.conf.py sets it); the
+# task worker and commands 300 s, for an import's or an export's larger statements. 0 is no timeout.
+DATABASE_CONNECT_TIMEOUT = envint("DATABASE_CONNECT_TIMEOUT", 2)
+DATABASE_STATEMENT_TIMEOUT = envint("DATABASE_STATEMENT_TIMEOUT", 300)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["ENGINE"] = "registry.postgresql"
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["connect_timeout"] = DATABASE_CONNECT_TIMEOUT
+    if DATABASE_STATEMENT_TIMEOUT > 0:
+        options["options"] = f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT * 1000}"
+        DATABASES["default"]["ANSWER_TIMEOUT"] = DATABASE_STATEMENT_TIMEOUT + 1
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared by every app process: the cache lives in the database, not in one process's memory.
@@ -195,9 +212,29 @@ IMPORT_REQUEST_MAX_SIZE = envint("IMPORT_REQUEST_MAX_SIZE", 5 * 1024 * 1024)
 # 20,000 rows 5.6 s and 2.7 s, but 20,000 XLSX rows 10.5 s. The preview read the file twice then
 # (counted, then checked); it reads it once now, and a 10,000-row XLSX previews in under 2 s.
 IMPORT_REQUEST_MAX_ROWS = envint("IMPORT_REQUEST_MAX_ROWS", 10_000)
-
+# Request bodies: refused with a 413 on their Content-Length, before any of the body is read
+# (registry.middleware.RequestLimitsMiddleware). The public site takes forms only; the admin takes import
+# files, up to IMPORT_MAX_UPLOAD_SIZE and a margin, so that a file a little too large is told so by the
+# import form rather than by an error page. gunicorn has no limit on a body of its own; the proxy's
+# (nginx's client_max_body_size) should be the admin's. See docs/operations.md.
+MAX_REQUEST_BODY = envint("MAX_REQUEST_BODY", 1024 * 1024)
+ADMIN_MAX_REQUEST_BODY = envint("ADMIN_MAX_REQUEST_BODY", IMPORT_MAX_UPLOAD_SIZE + 10 * 1024 * 1024)
 # Form fields other than files (Django's default, stated): a larger body is refused with a 400.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Uploaded files stay in memory up to the size the admin imports within a request; a larger one (a worker's
+# import, of up to IMPORT_MAX_UPLOAD_SIZE) is spooled to a temporary file while it arrives, then kept in
+# the storage, never held whole in a process's memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_REQUEST_MAX_SIZE
+CSRF_FAILURE_VIEW = "registry.views.csrf_failure"
+
+# Django's default hashers, PBKDF2 computed at a low CPU priority (registry/logins.py).
+PASSWORD_HASHERS = [
+    "registry.logins.YieldingPBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -263,10 +300,16 @@ CONTENT_SECURITY_POLICY = (
     "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
 
-# Login throttling: five failures lock that username from that address for a while. The
-# attempts live in the database, so every app process sees them.
-AXES_FAILURE_LIMIT = 5
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Login throttling (registry/logins.py): five failures lock that username from that address for a while,
+# and twenty from one address lock it for every username (password spraying). The attempts live in the
+# database, so every app process sees them. At most LOGIN_CONCURRENT_CHECKS passwords are checked at once
+# on a machine (half its cores: hashing one takes a core for a third of a second), the others turned away.
+LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ADDRESS_FAILURE_LIMIT = envint("LOGIN_ADDRESS_FAILURE_LIMIT", 20)
+LOGIN_CONCURRENT_CHECKS = envint("LOGIN_CONCURRENT_CHECKS", max(1, (os.cpu_count() or 2) // 2))
+LOGIN_SLOT_DIR = Path(os.environ.get("LOGIN_SLOT_DIR") or BASE_DIR / "var" / "login-slots")
+AXES_FAILURE_LIMIT = "registry.logins.failure_limit"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registry/lockout.html"

@@ -10,6 +10,10 @@ from records.caching import public_page
 from records.sitemaps import PagesSitemap
 from registry import views
 
+handler400 = "registry.views.bad_request"
+handler403 = "registry.views.permission_denied"
+handler500 = "registry.views.server_error"
+
 sitemaps = {
     "pages": PagesSitemap(["alliance:home", "members:directory", "governance:index"]),
     "industries": IndustrySitemap,

@@ -39,6 +39,13 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def own_login_slots(settings, tmp_path):
+    # The password-check slots are machine-wide file locks (registry/logins.py): a test's own, so that
+    # sign-ins in parallel test processes are not turned away by each other's.
+    settings.LOGIN_SLOT_DIR = tmp_path / "login-slots"
+
+
+@pytest.fixture(autouse=True)
 def empty_page_cache():
     # Each process keeps pages and the data version in memory (records/caching.py); the database under
     # them is rolled back after every test, so the next test must not meet them.

@@ -9,7 +9,7 @@ from django.utils import translation
 from members.models import Membership
 
 # The registry's own models and django-axes', which the secretariat's superuser unlocks editors in.
-TRANSLATED_APPS = {"records", "jobs", "alliance", "members", "contacts", "governance", "axes"}
+TRANSLATED_APPS = {"records", "jobs", "alliance", "members", "contacts", "notices", "governance", "axes"}
 MODELS = [
     model
     for model in apps.get_models()

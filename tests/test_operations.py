@@ -57,7 +57,7 @@ def test_database_going_away_gives_503_then_the_site_recovers(live_server):
     with database_down():
         status, body, headers = get(f"{live_server.url}/count/")
         assert status == 503
-        assert "Service unavailable" in body
+        assert "暂时无法服务" in body  # "service unavailable", in the default language (the page has no prefix)
         assert headers["Retry-After"] == "30"
         assert get(f"{live_server.url}/healthz")[:2] == (503, "database unavailable\n")
 
