@@ -61,7 +61,7 @@ test: setup browser
 
 # The browser tests again, saving their screenshots into docs/ (a plain `make test` keeps them under var/).
 screenshots: setup browser
-	SCREENSHOT_DIR=docs/screenshots $(BIN)/pytest tests/test_admin_browser.py tests/test_public_browser.py
+	SCREENSHOT_DIR=docs/screenshots $(BIN)/pytest tests/test_admin_browser.py tests/test_public_browser.py tests/test_notices_browser.py
 
 # 50,000 requests across the public pages, then again under a login flood; gunicorn and PostgreSQL on loopback (DATABASE_URL must be PostgreSQL).
 loadtest: setup

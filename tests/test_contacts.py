@@ -55,12 +55,12 @@ def test_mobile_numbers_in_every_form_staff_write_them_are_accepted_and_matched(
 
 
 @pytest.mark.parametrize("typed", ["12345", "138123456789", "电话待补", "+886 0912"])
-def test_a_number_that_cannot_be_dialled_is_refused_with_how_to_write_one(typed):
+def test_a_number_that_cannot_be_dialled_is_refused_with_how_to_write_one(in_english, typed):
     with pytest.raises(ValidationError, match="country code"):
         validate_telephone(typed)
 
 
-def test_a_fixed_line_is_refused_as_a_mobile_and_taken_as_an_office_telephone():
+def test_a_fixed_line_is_refused_as_a_mobile_and_taken_as_an_office_telephone(in_english):
     with pytest.raises(ValidationError, match="office telephone"):
         validate_mobile("010-62345678")
     validate_telephone("010-62345678")
@@ -73,7 +73,7 @@ def test_an_email_typed_with_a_chinese_keyboard_is_stored_half_width_and_matched
     assert contact.email_key == email_key("wang.xiao@LENOVO.COM") == "wang.xiao@lenovo.com"
 
 
-def test_the_database_holds_at_most_one_current_primary_contact_per_organisation(contact, active_member):
+def test_the_database_holds_at_most_one_current_primary_contact_per_organisation(in_english, contact, active_member):
     second = Contact.objects.create(organisation=active_member, name="第二聯系人")
     with pytest.raises(ValidationError, match="current primary contact"):
         ContactRole(contact=second, role=Role.PRIMARY).full_clean()

@@ -52,10 +52,10 @@ def test_a_huge_anonymous_post_is_refused_before_its_body_is_read_or_spooled(ser
     assert list((tmp_path / "spool").iterdir()) == []  # nothing written to the temporary directory
 
 
-def test_the_admin_takes_a_larger_body_than_the_public_site_but_not_an_unbounded_one(served):
+def test_the_admin_takes_a_larger_body_than_the_public_site_but_not_an_unbounded_one(served, settings):
     base, _ = served
-    assert post_headers_only(base, "/admin/login/", 11 * 1024 * 1024)[0] == 413
-    # 5 MB is within the admin's limit (twice the import's 5 MB): the body is read, and CSRF refuses it.
+    assert post_headers_only(base, "/admin/login/", settings.ADMIN_MAX_REQUEST_BODY + 1)[0] == 413
+    # 2 MB is within the admin's limit (the largest import and a margin): the body is read, and CSRF refuses it.
     status, _, _ = post_headers_only(base, "/admin/login/", 2 * 1024 * 1024)
     assert status == 403
 

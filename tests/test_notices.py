@@ -110,7 +110,7 @@ def test_a_notice_reaches_500_contacts_each_once_with_a_complete_log(smtp_server
     assert not log.filter(sent_at=None).exists()
 
 
-def test_a_notice_is_not_sent_twice_to_a_contact_unless_staff_resend_it(smtp_server, run_worker, industry):
+def test_a_notice_is_not_sent_twice_to_a_contact_unless_staff_resend_it(in_english, smtp_server, run_worker, industry):
     contact = member_with_contact("联想集团", industry=industry)
     sent = notice()
     services.notice_send(notice=sent, by=None)
