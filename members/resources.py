@@ -7,6 +7,7 @@ a BOM on export, and neutralising every formula start (its own setting only esca
 """
 
 import io
+from collections.abc import Iterable
 
 import tablib
 from django.conf import settings
@@ -67,6 +68,13 @@ class MembershipField(fields.Field):
         return current[self.attribute] if current else None
 
 
+class GroupField(fields.Field):
+    """A column of a group an app above members registers (contacts): read for a batch of rows (iter_queryset)."""
+
+    def get_value(self, instance):
+        return instance.group_cells.get(self.column_name)
+
+
 class MemberFile:
     """An uploaded member file, as its bytes: members.transfer reads them (encoding, XLSX), not tablib."""
 
@@ -87,7 +95,10 @@ class OrganisationResource(RegistryResource):
     """An organisation with its membership, in the member file format of DESIGN.md.
 
     Exported field by field as import-export does; imported through members.transfer (import_data).
+    ``with_groups`` adds the columns of registered column groups, for a user who may export or import them.
     """
+
+    groups: tuple[transfer.ColumnGroup, ...] = ()
 
     name = fields.Field("name", "name", CellWidget("name"))
     name_en = fields.Field("name_en", "name_en", CellWidget("name_en"))
@@ -108,6 +119,35 @@ class OrganisationResource(RegistryResource):
         fields = [c.key for c in transfer.COLUMNS]
         import_id_fields = []
 
+    @classmethod
+    def with_groups(cls, groups: Iterable[transfer.ColumnGroup]) -> type["OrganisationResource"]:
+        """This resource with the groups' columns after its own (itself, for none)."""
+        groups = tuple(groups)
+        if not groups:
+            return cls
+        key = tuple(group.name for group in groups)
+        if key not in _WITH_GROUPS:
+            columns = [column.key for group in groups for column in group.columns]
+            attrs = {key: GroupField(column_name=key, widget=CellWidget(key)) for key in columns}
+            attrs["Meta"] = type("Meta", (cls.Meta,), {"fields": [*cls.Meta.fields, *columns]})
+            # The same name, as the export form names its fields after the resource: organisationresource_name.
+            _WITH_GROUPS[key] = type(cls.__name__, (cls,), {"__module__": cls.__module__, "groups": groups, **attrs})
+        return _WITH_GROUPS[key]
+
+    def iter_queryset(self, queryset):
+        rows = super().iter_queryset(queryset)
+        if not self.groups:
+            yield from rows
+            return
+        blanks = [[""] * len(group.columns) for group in self.groups]
+        for batch in transfer._batched(rows, transfer.BATCH_SIZE):
+            values = [group.values([obj.pk for obj in batch]) for group in self.groups]
+            for obj in batch:
+                obj.group_cells = {}
+                for group, found, blank in zip(self.groups, values, blanks, strict=True):
+                    obj.group_cells.update(zip((c.key for c in group.columns), found.get(obj.pk, blank), strict=True))
+                yield obj
+
     def get_export_headers(self, selected_fields=None):
         """The headers in the page's language, as export_members writes them: 名称, 英文名称, … on Chinese pages."""
         return [transfer.column_name(field.column_name) for field in self.get_export_fields(selected_fields) if field]
@@ -127,6 +167,7 @@ class OrganisationResource(RegistryResource):
             user=kwargs.get("user"),
             parallel=False,
             max_rows=settings.IMPORT_MAX_ROWS,
+            groups=self.groups,
         )
         return self._as_result(outcome, preview=dry_run)
 
@@ -161,6 +202,7 @@ class OrganisationResource(RegistryResource):
         return result
 
 
+_WITH_GROUPS: dict[tuple[str, ...], type[OrganisationResource]] = {}
 # The most rows a preview lists: the page of a 10,000-row file's every row was 8.6 MB.
 PREVIEW_ROWS = 1000
 _IMPORT_TYPES = {"create": RowResult.IMPORT_TYPE_NEW, "update": RowResult.IMPORT_TYPE_UPDATE}
