@@ -44,7 +44,7 @@ def primary_contact_cells(organisation_ids: list[int]) -> dict[int, list[str]]:
 
 def check_contacts(plans: list[RowPlan], headers: dict, problems: list[Problem]) -> None:
     """Validate each row's contact cells and work out whom they change: plan.extra["contacts"] becomes
-    ``(contact id or None, fields to set, becomes primary)``, or None when nothing changes."""
+    ``(cells once written, (contact id or None, fields to set, becomes primary))``, or None for no change."""
     current = _current_contacts([plan.organisation_id for plan in plans if plan.organisation_id is not None])
     for plan in plans:
         cells = plan.extra["contacts"]
@@ -71,13 +71,14 @@ def check_contacts(plans: list[RowPlan], headers: dict, problems: list[Problem])
             )
             continue
         if contact is None:
-            plan.extra["contacts"] = (None, wanted, True)
+            plan.extra["contacts"] = ([wanted.get(f, "") for f in FIELDS.values()], (None, wanted, True))
             continue
         wanted.pop("name", None)  # Matched by name: the same name in another script is no change.
         changes = {field: value for field, value in wanted.items() if _differs(field, value, contact[field])}
         becomes_primary = contact is not primary
         if changes or becomes_primary:
-            plan.extra["contacts"] = (contact["pk"], changes, becomes_primary)
+            cells = [changes.get(f, contact[f]) for f in FIELDS.values()]
+            plan.extra["contacts"] = (cells, (contact["pk"], changes, becomes_primary))
 
 
 def _differs(field: str, new: str, old: str) -> bool:
@@ -88,7 +89,7 @@ def _differs(field: str, new: str, old: str) -> bool:
 def _current_contacts(organisation_ids: list[int]) -> dict[int, tuple[dict | None, dict]]:
     """Organisation id -> (its current primary contact, its current contacts by name key), as values."""
     found = {}
-    fields = ["pk", "organisation", "name_key", *(f for f in FIELDS.values() if f != "name")]
+    fields = ["pk", "organisation", "name_key", *FIELDS.values()]
     for start in range(0, len(organisation_ids), BATCH_SIZE):
         batch = organisation_ids[start : start + BATCH_SIZE]
         primaries = set(
@@ -107,7 +108,7 @@ def _current_contacts(organisation_ids: list[int]) -> dict[int, tuple[dict | Non
 def write_contacts(plans: list[RowPlan], *, user) -> None:
     """Inside the import's transaction: update or create each row's contact, and hand them the primary role."""
     for plan in plans:
-        pk, changes, becomes_primary = plan.extra["contacts"]
+        _, (pk, changes, becomes_primary) = plan.extra["contacts"]
         contact = Contact(organisation_id=plan.organisation_id) if pk is None else Contact.objects.get(pk=pk)
         for field, value in changes.items():
             setattr(contact, field, value)

@@ -196,8 +196,8 @@ class OrganisationResource(RegistryResource):
             if len(listed) > PREVIEW_ROWS:
                 # New and changed rows first: in a file of thousands, they are what the preview is for.
                 listed = sorted(listed, key=lambda plan: plan.action == "unchanged")[:PREVIEW_ROWS]
-            result.diff_headers = transfer.export_headers()
-            result.rows = list(_preview_rows(listed))
+            result.diff_headers = transfer.export_headers(groups=self.groups)
+            result.rows = list(_preview_rows(listed, self.groups))
             result.rows_in_file = len(outcome.rows)
         return result
 
@@ -210,8 +210,11 @@ _COLUMN_FIELDS = {c.key: transfer.MEMBERSHIP_FIELDS.get(c.key, c.key) for c in t
 _MEMBERSHIP_FIELDS = set(transfer.MEMBERSHIP_FIELDS.values())
 
 
-def _preview_rows(plans: list[transfer.RowPlan]):
-    """Each row as the preview shows it: its columns, a changed one as <del>old</del><ins>new</ins>."""
+def _preview_rows(plans: list[transfer.RowPlan], groups: tuple[transfer.ColumnGroup, ...] = ()):
+    """Each row as the preview shows it: its columns, a changed one as <del>old</del><ins>new</ins>.
+
+    The groups' columns follow (the primary contact's), as they are and as the row will leave them.
+    """
     industries = dict(Industry.objects.values_list("pk", "name"))
     before = {}  # organisation id -> its columns' values now
     updates = [plan.organisation_id for plan in plans if plan.organisation_id is not None]
@@ -220,6 +223,7 @@ def _preview_rows(plans: list[transfer.RowPlan]):
         before[old["pk"]] = {
             field: (membership if field in _MEMBERSHIP_FIELDS else old).get(field) for field in _COLUMN_FIELDS.values()
         }
+    group_cells = [(group.name, group.values(updates), [""] * len(group.columns)) for group in groups]
     # A new organisation takes the model's defaults for the columns its row leaves empty (kind).
     defaults = {field: Organisation._meta.get_field(field).get_default() for field in transfer.ORGANISATION_FIELDS}
     for plan in plans:
@@ -229,11 +233,17 @@ def _preview_rows(plans: list[transfer.RowPlan]):
         row.import_type = _IMPORT_TYPES.get(plan.action, RowResult.IMPORT_TYPE_SKIP)
         row.object_id = plan.organisation_id
         row.diff = []
+        cells = []
         for key, field in _COLUMN_FIELDS.items():
             was, now = old.get(field), new.get(field)
             if key == "industry":
                 was, now = industries.get(was), industries.get(now)
-            was, now = _shown(key, was), _shown(key, now)
+            cells.append((_shown(key, was), _shown(key, now)))
+        for name, values, blank in group_cells:
+            was = values.get(plan.organisation_id, blank)
+            change = plan.extra.get(name) if plan.extra else None
+            cells.extend(zip(was, change[0] if change else was, strict=True))
+        for was, now in cells:
             if was == now:
                 row.diff.append(conditional_escape(now))
             else:

@@ -134,7 +134,8 @@ class ColumnGroup:
     values: Callable[[list[int]], dict[int, list[str]]]
     # The plans of the rows with a cell in the columns, each with its cells (by key) in plan.extra[name],
     # checked after the organisations are (plan.organisation_id is None for a new one): adds a Problem for
-    # each bad cell, and leaves in plan.extra[name] what write needs, or None when the row changes nothing.
+    # each bad cell, and leaves in plan.extra[name] None when the row changes nothing, else a pair: the
+    # columns' cells as they will read once written (the admin's preview shows them), and what write needs.
     check: Callable[[list["RowPlan"], dict, list["Problem"]], None]
     # The checked plans that change something, written inside the import's transaction; new organisations have ids.
     write: Callable[..., None]  # (plans, *, user)

@@ -6,6 +6,7 @@ import io
 import openpyxl
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 
 from contacts import services
@@ -94,6 +95,19 @@ def test_member_file_contact_of_the_same_name_in_another_script_is_updated(conta
     assert Contact.objects.filter(organisation=contact.organisation).count() == 1
 
 
+def test_admin_import_preview_shows_the_contact_s_old_and_new_cells(contact, editor_client):
+    file = SimpleUploadedFile(
+        "m.csv", "name,industry,contact,contact_title\n聯想集團,電子信息,龚秘书长,主任\n".encode()
+    )
+    preview = editor_client.post(
+        IMPORT_URL, {"resource": 0, "format": 0, "import_file": file}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    (row,) = preview.context["result"].rows
+    assert row.import_type == "update"
+    assert row.diff[-5:-3] == [SECRET_NAME, "<del>办公室主任</del><ins>主任</ins>"]
+
+
 def test_member_file_new_primary_contact_hands_over(contact, tmp_path):
     path = tmp_path / "handover.csv"
     path.write_text((DATA / "contacts-hans.csv").read_text().replace("龚秘书长", "錢主任"))
@@ -133,7 +147,10 @@ def test_member_file_empty_contact_cells_change_nothing(contact, tmp_path):
 
 def test_member_file_contact_cells_without_a_name_need_a_primary_contact(active_member):
     with translation.override("en"):
-        problems = [str(p) for p in transfer.import_members("name,industry,contact_email\n聯想集團,電子信息,a@b.cn\n".encode()).errors]
+        problems = [
+            str(p)
+            for p in transfer.import_members("name,industry,contact_email\n聯想集團,電子信息,a@b.cn\n".encode()).errors
+        ]
     assert problems == ["Error: row 2, column contact_email: The organisation has no primary contact: add a name."]
     assert not Contact.objects.exists()
 
@@ -207,7 +224,16 @@ def test_admin_import_of_contact_columns_needs_the_contact_permissions(active_me
     client.force_login(secretariat_editor)
     with (DATA / "contacts-hans.csv").open("rb") as f:
         preview = client.post(IMPORT_URL, {"resource": 0, "format": 0, "import_file": f}, HTTP_ACCEPT_LANGUAGE="en")
-    assert [row.import_type for row in preview.context["result"].rows] == ["update", "new"]
+    result = preview.context["result"]
+    assert [row.import_type for row in result.rows] == ["update", "new"]
+    assert result.diff_headers[-5:] == [
+        "contact",
+        "contact_title",
+        "contact_mobile",
+        "contact_telephone",
+        "contact_email",
+    ]
+    assert result.rows[0].diff[-5:-2] == ["<ins>龚秘书长</ins>", "<ins>办公室主任</ins>", "<ins>138 1234 5678</ins>"]
     assert client.post(PROCESS_URL, confirm_data(preview)).status_code == 302
     assert primary_of(active_member).name_hant == SECRET_NAME
     assert Contact.objects.get(name="龚秘书长").history.get().history_user == secretariat_editor
