@@ -160,6 +160,8 @@ def column_groups() -> list[ColumnGroup]:
 
 def column_groups_for(user, *, importing: bool = False) -> list[ColumnGroup]:
     """The groups whose columns ``user`` may export (or import)."""
+    if user is None:
+        return []
     return [
         group
         for group in _COLUMN_GROUPS.values()
