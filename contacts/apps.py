@@ -7,3 +7,10 @@ class ContactsConfig(AppConfig):
 
     name = "contacts"
     verbose_name = _("Contacts")
+
+    def ready(self):
+        from contacts.transfer import GROUP
+        from members.transfer import register_column_group
+
+        # The member file's contact columns: members, below contacts, offers the place and cannot import them.
+        register_column_group(GROUP)

@@ -318,6 +318,13 @@ class OrganisationAdmin(MemberFileJobsMixin, KeepHistoryMixin, ImportExportMixin
         SOURCE_FIELDSET,
     ]
 
+    def get_export_resource_classes(self, request):
+        # Private columns (the primary contact's) only for a user who may see them.
+        return [OrganisationResource.with_groups(transfer.column_groups_for(request.user))]
+
+    def get_import_resource_classes(self, request):
+        return [OrganisationResource.with_groups(transfer.column_groups_for(request.user, importing=True))]
+
     def import_action(self, request, **kwargs):
         response = super().import_action(request, **kwargs)
         context = getattr(response, "context_data", None)

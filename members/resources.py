@@ -7,6 +7,7 @@ a BOM on export, and neutralising every formula start (its own setting only esca
 """
 
 import io
+from collections.abc import Iterable
 
 import tablib
 from django.conf import settings
@@ -67,6 +68,13 @@ class MembershipField(fields.Field):
         return current[self.attribute] if current else None
 
 
+class GroupField(fields.Field):
+    """A column of a group an app above members registers (contacts): read for a batch of rows (iter_queryset)."""
+
+    def get_value(self, instance):
+        return instance.group_cells.get(self.column_name)
+
+
 class MemberFile:
     """An uploaded member file, as its bytes: members.transfer reads them (encoding, XLSX), not tablib."""
 
@@ -87,7 +95,10 @@ class OrganisationResource(RegistryResource):
     """An organisation with its membership, in the member file format of DESIGN.md.
 
     Exported field by field as import-export does; imported through members.transfer (import_data).
+    ``with_groups`` adds the columns of registered column groups, for a user who may export or import them.
     """
+
+    groups: tuple[transfer.ColumnGroup, ...] = ()
 
     name = fields.Field("name", "name", CellWidget("name"))
     name_en = fields.Field("name_en", "name_en", CellWidget("name_en"))
@@ -108,6 +119,35 @@ class OrganisationResource(RegistryResource):
         fields = [c.key for c in transfer.COLUMNS]
         import_id_fields = []
 
+    @classmethod
+    def with_groups(cls, groups: Iterable[transfer.ColumnGroup]) -> type["OrganisationResource"]:
+        """This resource with the groups' columns after its own (itself, for none)."""
+        groups = tuple(groups)
+        if not groups:
+            return cls
+        key = tuple(group.name for group in groups)
+        if key not in _WITH_GROUPS:
+            columns = [column.key for group in groups for column in group.columns]
+            attrs = {key: GroupField(column_name=key, widget=CellWidget(key)) for key in columns}
+            attrs["Meta"] = type("Meta", (cls.Meta,), {"fields": [*cls.Meta.fields, *columns]})
+            # The same name, as the export form names its fields after the resource: organisationresource_name.
+            _WITH_GROUPS[key] = type(cls.__name__, (cls,), {"__module__": cls.__module__, "groups": groups, **attrs})
+        return _WITH_GROUPS[key]
+
+    def iter_queryset(self, queryset):
+        rows = super().iter_queryset(queryset)
+        if not self.groups:
+            yield from rows
+            return
+        blanks = [[""] * len(group.columns) for group in self.groups]
+        for batch in transfer._batched(rows, transfer.BATCH_SIZE):
+            values = [group.values([obj.pk for obj in batch]) for group in self.groups]
+            for obj in batch:
+                obj.group_cells = {}
+                for group, found, blank in zip(self.groups, values, blanks, strict=True):
+                    obj.group_cells.update(zip((c.key for c in group.columns), found.get(obj.pk, blank), strict=True))
+                yield obj
+
     def get_export_headers(self, selected_fields=None):
         """The headers in the page's language, as export_members writes them: 名称, 英文名称, … on Chinese pages."""
         return [transfer.column_name(field.column_name) for field in self.get_export_fields(selected_fields) if field]
@@ -127,6 +167,7 @@ class OrganisationResource(RegistryResource):
             user=kwargs.get("user"),
             parallel=False,
             max_rows=settings.IMPORT_MAX_ROWS,
+            groups=self.groups,
         )
         return self._as_result(outcome, preview=dry_run)
 
@@ -155,12 +196,13 @@ class OrganisationResource(RegistryResource):
             if len(listed) > PREVIEW_ROWS:
                 # New and changed rows first: in a file of thousands, they are what the preview is for.
                 listed = sorted(listed, key=lambda plan: plan.action == "unchanged")[:PREVIEW_ROWS]
-            result.diff_headers = transfer.export_headers()
-            result.rows = list(_preview_rows(listed))
+            result.diff_headers = transfer.export_headers(groups=self.groups)
+            result.rows = list(_preview_rows(listed, self.groups))
             result.rows_in_file = len(outcome.rows)
         return result
 
 
+_WITH_GROUPS: dict[tuple[str, ...], type[OrganisationResource]] = {}
 # The most rows a preview lists: the page of a 10,000-row file's every row was 8.6 MB.
 PREVIEW_ROWS = 1000
 _IMPORT_TYPES = {"create": RowResult.IMPORT_TYPE_NEW, "update": RowResult.IMPORT_TYPE_UPDATE}
@@ -168,8 +210,11 @@ _COLUMN_FIELDS = {c.key: transfer.MEMBERSHIP_FIELDS.get(c.key, c.key) for c in t
 _MEMBERSHIP_FIELDS = set(transfer.MEMBERSHIP_FIELDS.values())
 
 
-def _preview_rows(plans: list[transfer.RowPlan]):
-    """Each row as the preview shows it: its columns, a changed one as <del>old</del><ins>new</ins>."""
+def _preview_rows(plans: list[transfer.RowPlan], groups: tuple[transfer.ColumnGroup, ...] = ()):
+    """Each row as the preview shows it: its columns, a changed one as <del>old</del><ins>new</ins>.
+
+    The groups' columns follow (the primary contact's), as they are and as the row will leave them.
+    """
     industries = dict(Industry.objects.values_list("pk", "name"))
     before = {}  # organisation id -> its columns' values now
     updates = [plan.organisation_id for plan in plans if plan.organisation_id is not None]
@@ -178,6 +223,7 @@ def _preview_rows(plans: list[transfer.RowPlan]):
         before[old["pk"]] = {
             field: (membership if field in _MEMBERSHIP_FIELDS else old).get(field) for field in _COLUMN_FIELDS.values()
         }
+    group_cells = [(group.name, group.values(updates), [""] * len(group.columns)) for group in groups]
     # A new organisation takes the model's defaults for the columns its row leaves empty (kind).
     defaults = {field: Organisation._meta.get_field(field).get_default() for field in transfer.ORGANISATION_FIELDS}
     for plan in plans:
@@ -187,11 +233,17 @@ def _preview_rows(plans: list[transfer.RowPlan]):
         row.import_type = _IMPORT_TYPES.get(plan.action, RowResult.IMPORT_TYPE_SKIP)
         row.object_id = plan.organisation_id
         row.diff = []
+        cells = []
         for key, field in _COLUMN_FIELDS.items():
             was, now = old.get(field), new.get(field)
             if key == "industry":
                 was, now = industries.get(was), industries.get(now)
-            was, now = _shown(key, was), _shown(key, now)
+            cells.append((_shown(key, was), _shown(key, now)))
+        for name, values, blank in group_cells:
+            was = values.get(plan.organisation_id, blank)
+            change = plan.extra.get(name) if plan.extra else None
+            cells.extend(zip(was, change[0] if change else was, strict=True))
+        for was, now in cells:
             if was == now:
                 row.diff.append(conditional_escape(now))
             else:

@@ -34,11 +34,18 @@ def export_organisations(*, job_id: int, query: str, file_format: str, columns: 
     with job_running(job_id) as (job, progress):
         organisations = listed_organisations(query, job.started_by)
         progress(0, organisations.count(), force=True)
-        keep = [index for index, column in enumerate(transfer.COLUMNS) if column.key in columns]
+        # Private columns (the primary contact's) only if chosen, and while the user may see them.
+        groups = [
+            group
+            for group in transfer.column_groups_for(job.started_by)
+            if any(column.key in columns for column in group.columns)
+        ]
+        keys = [column.key for column in [*transfer.COLUMNS, *(c for group in groups for c in group.columns)]]
+        keep = [index for index, key in enumerate(keys) if key in columns]
 
         def rows():
-            for number, row in enumerate(transfer.export_rows(organisations, job.language)):
-                yield row if len(keep) == len(transfer.COLUMNS) else [row[i] for i in keep]
+            for number, row in enumerate(transfer.export_rows(organisations, job.language, groups)):
+                yield row if len(keep) == len(keys) else [row[i] for i in keep]
                 if number and number % PROGRESS_ROWS == 0:
                     progress(number)
 
@@ -62,6 +69,7 @@ def check_member_file(*, job_id: int) -> None:
     with job_running(job_id) as (job, progress):
         data = read_source(job)
         progress(0, estimated_rows(data, settings.IMPORT_MAX_ROWS), force=True)
+        groups = transfer.column_groups_for(job.started_by, importing=True)
         outcome = transfer.import_members(
             data,
             filename=job.outcome.get("filename", ""),
@@ -69,8 +77,9 @@ def check_member_file(*, job_id: int) -> None:
             user=job.started_by,
             progress=lambda stage, done: progress(done),
             max_rows=settings.IMPORT_MAX_ROWS,
+            groups=groups,
         )
-        preview = preview_outcome(outcome, filename=job.outcome.get("filename", ""))
+        preview = preview_outcome(outcome, filename=job.outcome.get("filename", ""), groups=groups)
         if outcome.errors:
             job.source.delete(save=False)  # Nothing will confirm it.
         job_succeed(job=job, outcome=preview)
@@ -94,6 +103,7 @@ def import_member_file(*, job_id: int) -> None:
             user=job.started_by,
             progress=report,
             max_rows=settings.IMPORT_MAX_ROWS,
+            groups=transfer.column_groups_for(job.started_by, importing=True),
         )
         summary = {"filename": preview.outcome.get("filename", ""), **problems_outcome(outcome)}
         if outcome.errors:
@@ -129,12 +139,12 @@ def problems_outcome(outcome: transfer.ImportResult) -> dict:
 PREVIEW_ROWS = 1000
 
 
-def preview_outcome(outcome: transfer.ImportResult, *, filename: str) -> dict:
+def preview_outcome(outcome: transfer.ImportResult, *, filename: str, groups=()) -> dict:
     """What the preview page shows, as the in-request preview shows it (OrganisationResource), stored as JSON."""
     stored = {"filename": filename, **problems_outcome(outcome)}
     if outcome.errors:
         return stored
-    result = OrganisationResource()._as_result(outcome, preview=True)
+    result = OrganisationResource.with_groups(groups)()._as_result(outcome, preview=True)
     stored["totals"] = {"new": outcome.created, "update": outcome.updated, "skip": outcome.unchanged}
     stored["headers"] = list(result.diff_headers)
     # The cells are escaped HTML (<del>old</del><ins>new</ins>) made by format_html, shown as they are.

@@ -114,6 +114,61 @@ for _name, _labels in CHOICE_LABELS.items():
         _keys[header_key(_labels[_value])] = _value
 
 
+# Column groups -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ColumnGroup:
+    """Columns an app above members adds to the member file, with their reading and writing (contacts' primary contact).
+
+    Registered from that app's AppConfig.ready() with register_column_group(). A file without the group's
+    columns never calls it; an export has them only when asked (``groups``), which the caller decides by
+    ``permission``.
+    """
+
+    name: str  # Also export_members' flag: --contacts.
+    columns: tuple[Column, ...]
+    permission: str  # Needed to export the columns, as app_label.codename.
+    import_permissions: tuple[str, ...]  # Needed to import them.
+    # Organisation ids -> each one's cells in the columns' order; those without any may be left out. One query.
+    values: Callable[[list[int]], dict[int, list[str]]]
+    # The plans of the rows with a cell in the columns, each with its cells (by key) in plan.extra[name],
+    # checked after the organisations are (plan.organisation_id is None for a new one): adds a Problem for
+    # each bad cell, and leaves in plan.extra[name] None when the row changes nothing, else a pair: the
+    # columns' cells as they will read once written (the admin's preview shows them), and what write needs.
+    check: Callable[[list["RowPlan"], dict, list["Problem"]], None]
+    # The checked plans that change something, written inside the import's transaction; new organisations have ids.
+    write: Callable[..., None]  # (plans, *, user)
+    help: str = ""
+
+
+_COLUMN_GROUPS: dict[str, ColumnGroup] = {}
+_GROUP_HEADERS: dict[str, tuple[ColumnGroup, str]] = {}  # header_key -> (group, column key)
+
+
+def register_column_group(group: ColumnGroup) -> None:
+    _COLUMN_GROUPS[group.name] = group
+    for column in group.columns:
+        COLUMNS_BY_KEY[column.key] = column
+        for text in (column.key, column.label):
+            _GROUP_HEADERS[header_key(text)] = (group, column.key)
+
+
+def column_groups() -> list[ColumnGroup]:
+    return list(_COLUMN_GROUPS.values())
+
+
+def column_groups_for(user, *, importing: bool = False) -> list[ColumnGroup]:
+    """The groups whose columns ``user`` may export (or import)."""
+    if user is None:
+        return []
+    return [
+        group
+        for group in _COLUMN_GROUPS.values()
+        if (user.has_perms(group.import_permissions) if importing else user.has_perm(group.permission))
+    ]
+
+
 # Encodings ---------------------------------------------------------------------------------------
 
 
@@ -335,6 +390,7 @@ class RowPlan:
     membership: dict = field(default_factory=dict)  # Membership fields to set.
     membership_old: dict = field(default_factory=dict)
     names: tuple | None = None  # The name's derived forms, when worked out ahead of writing (NamesAhead).
+    extra: dict | None = None  # Column groups' cells by group name, then what they will write (ColumnGroup.check).
 
 
 # Values ------------------------------------------------------------------------------------------
@@ -534,11 +590,13 @@ def plan_import(
     *,
     progress: Callable[[str, int], None] | None = None,
     names_ahead: "NamesAhead | None" = None,
+    groups: Iterable[ColumnGroup] | None = None,
 ) -> ImportResult:
     """Read and check every row against the database, writing nothing; collect every problem.
 
     With ``names_ahead``, each new organisation's name is handed to it to derive while the rest of the
-    file is checked (and written, until write_plans needs the names).
+    file is checked (and written, until write_plans needs the names). ``groups`` are the column groups
+    the importer may write (every registered one by default): another group's column is a problem.
     """
     result = ImportResult()
     problems = result.problems
@@ -550,9 +608,21 @@ def plan_import(
 
     positions = {}  # key -> column index
     headers = {}  # key -> the header as written
+    allowed = {g.name for g in (column_groups() if groups is None else groups)}
+    group_positions: dict[str, dict[str, int]] = {}  # group name -> its columns' keys -> indexes
     for index, raw in enumerate(header):
         title = cell_text(raw)
         key = HEADER_KEYS.get(header_key(title))
+        if key is None and (found := _GROUP_HEADERS.get(header_key(title))):
+            group, key = found
+            if group.name not in allowed:
+                problems.append(Problem(1, title, _("You do not have permission to import this column.")))
+            elif key in headers:
+                problems.append(Problem(1, title, _("This column appears twice.")))
+            else:
+                group_positions.setdefault(group.name, {})[key] = index
+                headers[key] = title
+            continue
         if key is None:
             if title:
                 problems.append(Problem(1, title, _("Unknown column, ignored."), warning=True))
@@ -649,11 +719,15 @@ def plan_import(
             names_ahead.add(values["name"])
         plan.values = {k: v for k, v in values.items() if k not in MEMBERSHIP_FIELDS}
         plan.membership = {MEMBERSHIP_FIELDS[k]: v for k, v in values.items() if k in MEMBERSHIP_FIELDS}
+        if group_positions:
+            plan.extra = _group_cells(cells, number, group_positions, headers, problems)
         plans.append(plan)
 
     if result.errors:
         return result
     _compare_with_database(plans, problems, headers)
+    for name in group_positions:
+        _check_group(_COLUMN_GROUPS[name], plans, headers, problems)
     for plan in plans:
         if plan.action == "create":
             result.created += 1
@@ -662,6 +736,32 @@ def plan_import(
         else:
             result.unchanged += 1
     return result
+
+
+def _group_cells(cells: list, row: int, group_positions: dict, headers: dict, problems: list[Problem]) -> dict | None:
+    """A row's non-empty cells in the column groups' columns, by group name and key; None for none."""
+    extra = {}
+    width = len(cells)
+    for name, positions in group_positions.items():
+        for key, index in positions.items():
+            text = cell_text(cells[index] if index < width else None)
+            if text[:1] == "'":
+                text = _unneutralise(text)
+            elif text in EXCEL_ERRORS:
+                message = _("The cell holds Excel's error %(value)s: correct its formula in Excel, then import again.")
+                problems.append(Problem(row, headers[key], message % {"value": text}))
+                continue
+            if text:
+                extra.setdefault(name, {})[key] = text
+    return extra or None
+
+
+def _check_group(group: ColumnGroup, plans: list[RowPlan], headers: dict, problems: list[Problem]) -> None:
+    mine = [plan for plan in plans if plan.extra and group.name in plan.extra]
+    group.check(mine, headers, problems)
+    for plan in mine:
+        if plan.extra[group.name] is not None and plan.action == "unchanged":
+            plan.action = "update"
 
 
 def _open_membership(memberships: list[dict]) -> dict | None:
@@ -774,6 +874,7 @@ def import_members(
     progress: Callable[[str, int], None] | None = None,
     parallel: bool = True,
     max_rows: int | None = None,
+    groups: Iterable[ColumnGroup] | None = None,
 ) -> ImportResult:
     """Import a member file: every row is checked first; on any error nothing is written.
 
@@ -781,9 +882,10 @@ def import_members(
     ``parallel=False`` keeps the work in this process (no NamesAhead): for a web request, whose worker
     should not fork. ``max_rows`` refuses a file of more rows (blank ones aside), read no further than
     the row past it: the admin's cap (IMPORT_MAX_ROWS), which keeps a request inside its timeout.
+    ``groups``: the column groups the importer may write (plan_import).
     """
     with _cyclic_gc_paused():
-        result = _check_and_write(data, filename, encoding, dry_run, user, progress, parallel, max_rows)
+        result = _check_and_write(data, filename, encoding, dry_run, user, progress, parallel, max_rows, groups)
     import_logger.info(
         "import of %s: %s",
         filename,
@@ -818,21 +920,25 @@ def _cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _check_and_write(data, filename, encoding, dry_run, user, progress, parallel, max_rows) -> ImportResult:
+def _check_and_write(data, filename, encoding, dry_run, user, progress, parallel, max_rows, groups) -> ImportResult:
     names_ahead = NamesAhead() if parallel and not dry_run and NamesAhead.worth_it(len(data)) else None
     try:
-        return _check_and_write_deriving(data, filename, encoding, dry_run, user, progress, names_ahead, max_rows)
+        return _check_and_write_deriving(
+            data, filename, encoding, dry_run, user, progress, names_ahead, max_rows, groups
+        )
     finally:
         if names_ahead is not None:
             names_ahead.close()
 
 
-def _check_and_write_deriving(data, filename, encoding, dry_run, user, progress, names_ahead, max_rows) -> ImportResult:
+def _check_and_write_deriving(
+    data, filename, encoding, dry_run, user, progress, names_ahead, max_rows, groups
+) -> ImportResult:
     try:
         rows = read_rows(data, filename=filename, encoding=encoding)
         if max_rows is not None:
             rows = _at_most(rows, max_rows)
-        result = plan_import(rows, progress=progress, names_ahead=names_ahead)
+        result = plan_import(rows, progress=progress, names_ahead=names_ahead, groups=groups)
     except UnicodeDecodeError:
         result = ImportResult()
         result.problems.append(Problem(None, "", undecodable(data, encoding)))
@@ -889,10 +995,19 @@ def _at_most(rows: Iterator[list], limit: int) -> Iterator[list]:
 def write_plans(plans: list[RowPlan], *, user=None, progress=None, names_ahead: "NamesAhead | None" = None) -> None:
     with transaction.atomic():
         _write_plans(plans, user=user, progress=progress, names_ahead=names_ahead)
+        _write_groups(plans, user=user)
         # Each industry counted once, at the end, rather than after each batch: an import writes
         # thousands of members. The statuses of the memberships it moved were stored batch by batch.
         listing.count_members(Industry.objects.all())
         bump_public_version()
+
+
+def _write_groups(plans: list[RowPlan], *, user) -> None:
+    with_extra = [plan for plan in plans if plan.extra]
+    for name, group in _COLUMN_GROUPS.items() if with_extra else ():
+        changing = [plan for plan in with_extra if plan.extra.get(name) is not None]
+        if changing:
+            group.write(changing, user=user)
 
 
 def _write_plans(plans: list[RowPlan], *, user, progress, names_ahead: "NamesAhead | None") -> None:
@@ -1067,8 +1182,8 @@ def _unneutralise(value: str) -> str:
     return value[1:] if value.startswith("'") and value[1:].startswith(_FORMULA_STARTS) else value
 
 
-def export_headers(language: str | None = None) -> list[str]:
-    return [column_name(c.key, language) for c in COLUMNS]
+def export_headers(language: str | None = None, groups: Iterable[ColumnGroup] = ()) -> list[str]:
+    return [column_name(c.key, language) for c in [*COLUMNS, *(c for g in groups for c in g.columns)]]
 
 
 def column_name(key: str, language: str | None = None) -> str:
@@ -1093,10 +1208,14 @@ def _export_value(key: str, value: str, language: str) -> str:
     return text if language == "zh-hant" else names.to_simplified(text)
 
 
-def export_rows(organisations, language: str | None = None) -> Iterator[list[str]]:
-    """The header, then one row per organisation with its open (else latest) membership."""
+def export_rows(organisations, language: str | None = None, groups: Iterable[ColumnGroup] = ()) -> Iterator[list[str]]:
+    """The header, then one row per organisation with its open (else latest) membership.
+
+    ``groups``' columns follow, their values read batch by batch: one query per group and batch.
+    """
     language = language or translation.get_language() or "zh-hans"
-    yield export_headers(language)
+    groups = list(groups)
+    yield export_headers(language, groups)
     industries = {i.pk: i.display_name(language) for i in Industry.objects.all()}
     labels = {key: {value: export_value(key, value, language) for value in CHOICE_LABELS[key]} for key in CHOICE_LABELS}
     kinds, tiers, statuses = labels["kind"], labels["tier"], labels["status"]
@@ -1112,7 +1231,8 @@ def export_rows(organisations, language: str | None = None) -> Iterator[list[str
     fields += ["province", "city", "website", "description"]
     queryset = organisations.order_by("pinyin", "name", "pk").values_list(*fields)
     no_membership = {"tier": "", "status": "", "since": None}
-    for pk, name, name_en, short_name, code, industry, kind, province, city, website, description in queryset:
+    rows = _with_group_values(queryset, groups) if groups else ((cells, ()) for cells in queryset)
+    for (pk, name, name_en, short_name, code, industry, kind, province, city, website, description), extra in rows:
         m = current.get(pk) or no_membership
         since = m["since"]
         row = [
@@ -1129,8 +1249,19 @@ def export_rows(organisations, language: str | None = None) -> Iterator[list[str
             city,
             website,
             description,
+            *extra,
         ]
         yield [neutralise(v) for v in row]
+
+
+def _with_group_values(rows: Iterable[tuple], groups: list[ColumnGroup]) -> Iterator[tuple[tuple, list[str]]]:
+    """Each row (its organisation's id first) with the groups' cells, read for a batch of rows at a time."""
+    blanks = [[""] * len(group.columns) for group in groups]
+    for batch in _batched(rows, BATCH_SIZE):
+        values = [group.values([cells[0] for cells in batch]) for group in groups]
+        for cells in batch:
+            pk = cells[0]
+            yield cells, [cell for found, blank in zip(values, blanks, strict=True) for cell in found.get(pk, blank)]
 
 
 def write_csv(rows: Iterable[list[str]], out) -> None:
@@ -1155,6 +1286,8 @@ def write_xlsx(rows: Iterable[list[str]], out) -> None:
     workbook.save(out)
 
 
-def export_members(organisations, out, *, file_format: str = "csv", language: str | None = None) -> None:
-    rows = export_rows(organisations, language)
+def export_members(
+    organisations, out, *, file_format: str = "csv", language: str | None = None, groups: Iterable[ColumnGroup] = ()
+) -> None:
+    rows = export_rows(organisations, language, groups)
     (write_xlsx if file_format == "xlsx" else write_csv)(rows, out)
