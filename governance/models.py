@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, FilteredRelation, Q, Window
 from django.db.models.functions import RowNumber
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -143,6 +144,9 @@ class Position(Sourced):
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         self.terms.exclude(exclusive=self.is_single_seat).update(exclusive=self.is_single_seat)
+
+    def get_absolute_url(self):
+        return reverse("governance:position", kwargs={"pk": self.pk})
 
     def clean(self):
         # A body being added with its positions has none saved yet to compare with: only an office of the

@@ -1,5 +1,3 @@
-from django.urls import reverse
-
 from governance.models import Position
 from records.sitemaps import PublicSitemap
 
@@ -9,4 +7,4 @@ class PositionSitemap(PublicSitemap):
         return Position.objects.order_by("pk").only("pk")
 
     def location(self, item):
-        return reverse("governance:position", kwargs={"pk": item.pk})
+        return item.get_absolute_url()

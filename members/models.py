@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -110,6 +111,9 @@ class Industry(ChineseNamed, Sourced):
         verbose_name_plural = _("industries")
         ordering = ["order", "pinyin"]
         constraints = [models.UniqueConstraint(fields=["name_key"], name="members_industry_name_unique")]
+
+    def get_absolute_url(self):
+        return reverse("members:industry", kwargs={"slug": self.slug})
 
 
 class MembershipStatus(models.TextChoices):
@@ -280,6 +284,10 @@ class Organisation(ChineseNamed, Sourced):
         if not self.slug:
             self.slug = self._unique_slug()
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        """The member's public page, which answers while the membership is active."""
+        return reverse("members:detail", kwargs={"slug": self.slug})
 
     def clean(self):
         super().clean()

@@ -1,5 +1,4 @@
 from django.db.models import Max
-from django.urls import reverse
 
 from members.models import Industry, Organisation
 from records.sitemaps import PublicSitemap
@@ -10,7 +9,7 @@ class IndustrySitemap(PublicSitemap):
         return Industry.objects.order_by("slug").only("slug")
 
     def location(self, item):
-        return reverse("members:industry", kwargs={"slug": item.slug})
+        return item.get_absolute_url()
 
 
 class MemberSitemap(PublicSitemap):
@@ -18,7 +17,7 @@ class MemberSitemap(PublicSitemap):
         return Organisation.objects.members().order_by("slug").only("slug", "updated_at")
 
     def location(self, item):
-        return reverse("members:detail", kwargs={"slug": item.slug})
+        return item.get_absolute_url()
 
     def lastmod(self, item):
         return item.updated_at

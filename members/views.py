@@ -141,17 +141,13 @@ def organisation_json_ld(request, organisation: Organisation) -> dict:
             {organisation.name_hans, organisation.name_hant, organisation.name_en, organisation.short_name}
             - {organisation.display_name(), ""}
         ),
-        "url": request.build_absolute_uri(organisation_url(organisation)),
+        "url": request.build_absolute_uri(organisation.get_absolute_url()),
     }
     if organisation.website:
         data["sameAs"] = organisation.website
     if organisation.description:
         data["description"] = organisation.description
     return data
-
-
-def organisation_url(organisation: Organisation) -> str:
-    return reverse("members:detail", kwargs={"slug": organisation.slug})
 
 
 def member_address(directory: str, slug: str) -> str:
