@@ -257,7 +257,8 @@ USE_THOUSAND_SEPARATOR = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+# Where collectstatic writes the files whitenoise serves; each test server collects into a directory of its own.
+STATIC_ROOT = Path(os.environ.get("STATIC_DIR") or BASE_DIR / "var" / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").is_dir() else []
 # Files the app writes and keeps (an import's upload, an export's file) go through the storage API. The
 # default keeps them under FILES_DIR; several app instances and workers on several machines need a

@@ -48,6 +48,7 @@ def production_env(tmp_path: Path, **extra: str) -> dict:
             "WEB_CONCURRENCY": "2",
             "GUNICORN_ACCESS_LOG": str(tmp_path / "access.log"),
             "LOGIN_SLOT_DIR": str(tmp_path / "login-slots"),
+            "STATIC_DIR": str(tmp_path / "static"),
         }
         | extra
     )

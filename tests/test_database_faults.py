@@ -10,7 +10,7 @@ from tests.servers import ROOT, Forwarder, fetch, gunicorn, manage, production_e
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="the forwarder stands in front of PostgreSQL"),
-    # collectstatic writes var/static, as test_serving's server does: one worker runs both.
+    # The gunicorn servers' tests, on one worker of a parallel run.
     pytest.mark.xdist_group("serving"),
 ]
 

@@ -14,7 +14,7 @@ import pytest
 from registry.logins import password_check_slot
 from tests.servers import GUNICORN, ROOT, fetch, gunicorn, manage, production_env
 
-pytestmark = pytest.mark.xdist_group("serving")  # collectstatic writes var/static, as test_serving's server does
+pytestmark = pytest.mark.xdist_group("serving")  # the gunicorn servers' tests, on one worker of a parallel run
 
 
 @pytest.fixture(scope="module")

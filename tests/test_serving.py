@@ -14,8 +14,7 @@ import pytest
 
 from tests.conftest import ROOT
 
-# One server for the module, on one worker of a parallel run: collectstatic writes var/static, which a
-# second copy of it in another worker would be writing at the same time.
+# One server for the module, on one worker of a parallel run (its static files go to a directory of its own).
 pytestmark = pytest.mark.xdist_group("serving")
 
 GUNICORN = Path(sys.executable).parent / "gunicorn"
@@ -49,6 +48,7 @@ def production_server(tmp_path_factory):
         "PORT": str(port),
         "WEB_CONCURRENCY": "2",
         "GUNICORN_ACCESS_LOG": str(tmp_path / "access.log"),
+        "STATIC_DIR": str(tmp_path / "static"),
     }
     for command in (["collectstatic", "--no-input", "-v0"], ["migrate", "-v0"]):
         subprocess.run([sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True)
@@ -63,13 +63,14 @@ def production_server(tmp_path_factory):
                 break
         except OSError:
             time.sleep(0.2)
-    yield base, tmp_path / "access.log"
+    yield base, tmp_path
     server.terminate()
     server.wait(timeout=30)
 
 
 def test_gunicorn_serves_the_site_with_debug_off(production_server):
-    base, access_log = production_server
+    base, served_from = production_server
+    access_log = served_from / "access.log"
     status, headers, body = fetch(f"{base}/healthz")
     assert (status, body) == (200, b"ok\n")
     status, _, body = fetch(f"{base}/zh-hans/members/no-such-member/")
@@ -79,8 +80,8 @@ def test_gunicorn_serves_the_site_with_debug_off(production_server):
 
 
 def test_static_files_are_hashed_compressed_and_cached_for_ever(production_server):
-    base, _ = production_server
-    manifest = (ROOT / "var" / "static" / "staticfiles.json").read_text()
+    base, served_from = production_server
+    manifest = (served_from / "static" / "staticfiles.json").read_text()
     hashed = next(name for name in json.loads(manifest)["paths"].values() if name.startswith("css/"))
     status, headers, _ = fetch(f"{base}/static/{hashed}", {"Accept-Encoding": "gzip"})
     assert status == 200
