@@ -190,7 +190,7 @@ class NoticeAdmin(admin.ModelAdmin):
         extra = {}
         if notice is not None:
             counted = Notice.objects.with_delivery_counts().get(pk=notice.pk)
-            total = counted.sent + counted.queued + counted.failed
+            total = counted.sent + counted.queued + counted.failed + counted.uncertain
             extra = {
                 "notice": counted,
                 "total": total,

@@ -63,6 +63,7 @@ class NoticeQuerySet(models.QuerySet):
             queued=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.QUEUED)),
             sent=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.SENT)),
             failed=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.FAILED)),
+            uncertain=Count("deliveries", filter=Q(deliveries__status=Delivery.Status.UNCERTAIN)),
         )
 
 
@@ -140,17 +141,20 @@ class Delivery(models.Model):
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")
+        SENDING = "sending", _("being sent")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
+        UNCERTAIN = "uncertain", _("outcome unknown")
 
     notice = models.ForeignKey(Notice, models.PROTECT, verbose_name=_("notice"), related_name="deliveries")
     contact = models.ForeignKey(Contact, models.PROTECT, verbose_name=_("contact"), related_name="deliveries")
     email = models.CharField(_("e-mail"), max_length=254, help_text=_("The address it went to, as it was then."))
     language = models.CharField(_("language"), max_length=8)
-    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     resend = models.BooleanField(_("sent again"), default=False, help_text=_("Sent again on purpose by staff."))
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("being sent since"), null=True, blank=True)
     reply = models.CharField(_("server reply"), max_length=500, blank=True, help_text=_("The mail server's answer."))
     queued_at = models.DateTimeField(_("queued"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
@@ -168,7 +172,7 @@ class Delivery(models.Model):
                 violation_error_message=_("This notice was sent to this contact already; resend it on purpose."),
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["queued", "sent", "failed"]),
+                condition=Q(status__in=["queued", "sending", "sent", "failed", "uncertain"]),
                 name="notices_delivery_status_valid",
                 violation_error_message=_("Unknown delivery status."),
             ),

@@ -23,6 +23,7 @@ from notices.rendering import message_for
 logger = logging.getLogger("registry.notices")
 
 MAX_ATTEMPTS = 5
+UNCERTAIN_REPLY = "The worker stopped while sending this copy: it may have arrived. Resend it on purpose if not."
 FIRST_RETRY = datetime.timedelta(minutes=1)  # then 2, 4 and 8 minutes: a server's greylisting passes within them
 
 
@@ -78,11 +79,18 @@ def _enqueue(notice_id: int, run_after: datetime.datetime | None = None) -> None
     Notice.objects.filter(pk=notice_id).update(task_id=str(result.id))
 
 
-def notices_resume() -> int:
-    """Hand to a worker again every notice with mail due: after a worker died sending it, say. The number handed.
+def notices_resume(*, stalled_after: datetime.timedelta | None = None) -> int:
+    """Hand to a worker again every notice with mail due, as after a worker died sending it; the number handed.
 
-    Safe to run any number of times, beside running workers: two workers on one notice share its deliveries.
+    A copy a dead worker was sending (claimed longer ago than any send can take) is marked of unknown
+    outcome: it may have arrived, so it is not sent again unless staff resend it on purpose. Safe to run
+    any number of times, beside running workers: two workers on one notice share its deliveries.
     """
+    stalled_after = stalled_after or datetime.timedelta(seconds=2 * settings.EMAIL_TIMEOUT + 10)
+    stalled = Delivery.objects.filter(status=Delivery.Status.SENDING, claimed_at__lt=timezone.now() - stalled_after)
+    for notice_id in set(stalled.values_list("notice", flat=True)):
+        stalled.filter(notice=notice_id).update(status=Delivery.Status.UNCERTAIN, reply=UNCERTAIN_REPLY)
+        _finish(notice_id)
     due = Delivery.objects.filter(status=Delivery.Status.QUEUED).filter(
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=timezone.now())
     )
@@ -103,31 +111,36 @@ def _ready(notice_id: int):
 def deliver(*, notice_id: int) -> int:
     """Send the notice's deliveries that are due, one at a time; the number sent.
 
-    Each is sent inside a transaction that holds its row locked and marks it sent before it commits: a
-    worker that dies mid-send leaves its row queued and unlocked for the next, and two workers never take
-    the same row. The one gap left is a worker dying after the server accepted a message and before the
-    commit, a few milliseconds; that message would go out twice.
+    Each copy is claimed first (marked being sent, in a transaction of its own that skips rows other
+    workers hold), then sent, then marked with the outcome. A worker that dies mid-send leaves that one
+    copy "being sent": it is never sent again by itself, since it may have arrived, and notices_resume()
+    marks it of unknown outcome for staff to resend on purpose. Every other copy is sent once.
     """
     notice = Notice.objects.get(pk=notice_id)
     sent = 0
     connection = get_connection(fail_silently=False)
     connection.open()  # one connection for them all: a backend that opens its own closes it after each message
     try:
-        while True:
-            with transaction.atomic():
-                delivery = _ready(notice_id).select_for_update(skip_locked=True).select_related("contact__organisation")
-                delivery = delivery.order_by("pk").first()
-                if delivery is None:
-                    break
-                sent += _attempt(delivery, notice, connection)
+        while (delivery := _claim(notice_id)) is not None:
+            sent += _attempt(delivery, notice, connection)
     finally:
         connection.close()
     _finish(notice_id)
     return sent
 
 
+def _claim(notice_id: int) -> Delivery | None:
+    with transaction.atomic():
+        delivery = _ready(notice_id).select_for_update(skip_locked=True).order_by("pk").first()
+        if delivery is None:
+            return None
+        delivery.status, delivery.claimed_at = Delivery.Status.SENDING, timezone.now()
+        delivery.attempts += 1
+        delivery.save(update_fields=["status", "claimed_at", "attempts"])
+    return Delivery.objects.select_related("contact__organisation").get(pk=delivery.pk)
+
+
 def _attempt(delivery: Delivery, notice: Notice, connection) -> int:
-    delivery.attempts += 1
     try:
         _message(delivery, notice, connection).send()
     except smtplib.SMTPRecipientsRefused as error:
@@ -140,7 +153,7 @@ def _attempt(delivery: Delivery, notice: Notice, connection) -> int:
         _reopen(connection)
         return _retry(delivery, str(error) or error.__class__.__name__)
     delivery.status, delivery.sent_at, delivery.reply = Delivery.Status.SENT, timezone.now(), ""
-    delivery.save(update_fields=["status", "sent_at", "reply", "attempts"])
+    delivery.save(update_fields=["status", "sent_at", "reply"])
     return 1
 
 
@@ -154,7 +167,7 @@ def _refused(delivery: Delivery, code: int, reply) -> int:
     if 400 <= code < 500:
         return _retry(delivery, reply)
     delivery.status, delivery.reply = Delivery.Status.FAILED, reply[:500]
-    delivery.save(update_fields=["status", "reply", "attempts"])
+    delivery.save(update_fields=["status", "reply"])
     contact_bounced(contact_id=delivery.contact_id, reply=reply)
     logger.warning("notice %s to %s refused: %s", delivery.notice_id, delivery.email, reply)
     return 0
@@ -165,8 +178,9 @@ def _retry(delivery: Delivery, reply: str) -> int:
     if delivery.attempts >= MAX_ATTEMPTS:
         delivery.status = Delivery.Status.FAILED
     else:
+        delivery.status = Delivery.Status.QUEUED
         delivery.next_attempt_at = timezone.now() + FIRST_RETRY * 2 ** (delivery.attempts - 1)
-    delivery.save(update_fields=["status", "reply", "attempts", "next_attempt_at"])
+    delivery.save(update_fields=["status", "reply", "next_attempt_at"])
     return 0
 
 
@@ -188,7 +202,7 @@ def _message(delivery: Delivery, notice: Notice, connection) -> EmailMultiAltern
 
 
 def _finish(notice_id: int) -> None:
-    """Mark the notice sent once nothing is queued; else come back when the next retry is due."""
+    """Mark the notice sent once no copy waits or is being sent; else come back when the next retry is due."""
     pending = Delivery.objects.filter(notice_id=notice_id, status=Delivery.Status.QUEUED)
     if pending.exists():
         due = pending.aggregate(due=Min("next_attempt_at"))["due"]
@@ -196,6 +210,8 @@ def _finish(notice_id: int) -> None:
             return  # another worker holds them
         _enqueue(notice_id, run_after=due)
         return
+    if Delivery.objects.filter(notice_id=notice_id, status=Delivery.Status.SENDING).exists():
+        return  # another worker is sending one, or one was lost with its worker (notices_resume() tells)
     Notice.objects.filter(pk=notice_id, status=Notice.Status.SENDING).update(
         status=Notice.Status.SENT, sent_at=timezone.now()
     )

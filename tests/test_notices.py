@@ -278,8 +278,17 @@ def test_a_worker_killed_half_way_and_started_again_sends_the_rest_and_no_duplic
     assert second.returncode == 0, second.stderr
 
     addresses = [message["To"] for message in smtp_server.messages]
-    assert len(addresses) == 300 and len(set(addresses)) == 300
+    assert len(addresses) == len(set(addresses))  # no copy twice
+    with psycopg.connect(url) as database:
+        log = dict(database.execute("SELECT status, count(*) FROM notices_delivery GROUP BY status").fetchall())
+        # The copy in the killed worker's hands may have arrived or not: it is not sent again by itself.
+        assert log.get("sent", 0) >= 299 and log.get("sent", 0) + log.get("sending", 0) == 300, log
+        sent = {row[0] for row in database.execute("SELECT email FROM notices_delivery WHERE status = 'sent'")}
+        assert sent <= set(addresses) and len(set(addresses) - sent) <= 1
+        database.execute("UPDATE notices_delivery SET claimed_at = claimed_at - interval '1 hour'")  # an hour later
+    manage(url, "send_notices")
     with psycopg.connect(url) as database:
         log = dict(database.execute("SELECT status, count(*) FROM notices_delivery GROUP BY status").fetchall())
         notice = database.execute("SELECT status FROM notices_notice").fetchone()[0]
-    assert (log, notice) == ({"sent": 300}, "sent")
+    assert log.get("sent", 0) + log.get("uncertain", 0) == 300 and log.get("uncertain", 0) <= 1, log
+    assert notice == "sent"

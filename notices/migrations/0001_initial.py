@@ -72,10 +72,11 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('email', models.CharField(help_text='The address it went to, as it was then.', max_length=254, verbose_name='e-mail')),
                 ('language', models.CharField(max_length=8, verbose_name='language')),
-                ('status', models.CharField(choices=[('queued', 'queued'), ('sent', 'sent'), ('failed', 'failed')], default='queued', max_length=8, verbose_name='status')),
+                ('status', models.CharField(choices=[('queued', 'queued'), ('sending', 'being sent'), ('sent', 'sent'), ('failed', 'failed'), ('uncertain', 'outcome unknown')], default='queued', max_length=10, verbose_name='status')),
                 ('resend', models.BooleanField(default=False, help_text='Sent again on purpose by staff.', verbose_name='sent again')),
                 ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
                 ('next_attempt_at', models.DateTimeField(blank=True, null=True, verbose_name='next attempt')),
+                ('claimed_at', models.DateTimeField(blank=True, null=True, verbose_name='being sent since')),
                 ('reply', models.CharField(blank=True, help_text="The mail server's answer.", max_length=500, verbose_name='server reply')),
                 ('queued_at', models.DateTimeField(auto_now_add=True, verbose_name='queued')),
                 ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent')),
@@ -102,6 +103,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='delivery',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['queued', 'sent', 'failed'])), name='notices_delivery_status_valid', violation_error_message='Unknown delivery status.'),
+            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['queued', 'sending', 'sent', 'failed', 'uncertain'])), name='notices_delivery_status_valid', violation_error_message='Unknown delivery status.'),
         ),
     ]
