@@ -108,7 +108,7 @@ class ContactInlineFormSet(BaseInlineFormSet):
 
 def roles_held(obj: Contact) -> str:
     today = timezone.localdate()
-    held = [r for r in obj.roles.all() if r.since <= today and (r.until is None or r.until > today)]
+    held = [role for role in obj.roles.all() if role.held_on(today)]  # the prefetched roles
     return "、".join(str(r.get_role_display()) for r in sorted(held, key=lambda r: Role.values.index(r.role)))
 
 

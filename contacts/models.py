@@ -206,6 +206,10 @@ class ContactRole(models.Model):
         self.organisation_id = self.contact.organisation_id
         super().save(*args, **kwargs)
 
+    def held_on(self, day: datetime.date) -> bool:
+        """Whether the role is held on ``day``, as ContactRoleQuerySet.current() selects it."""
+        return self.since <= day and (self.until is None or self.until > day)
+
     def clean(self):
         # The constraints name the organisation, which no form shows: checked here, where staff see why.
         if self.contact_id is None or self.until is not None:

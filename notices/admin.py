@@ -113,11 +113,6 @@ class NoticeForm(forms.ModelForm):
             cleaned["addresses"] = cleaned["address_file"]
         return cleaned
 
-    def save(self, commit=True):
-        if self.cleaned_data.get("address_file"):
-            self.instance.addresses = self.cleaned_data["address_file"]
-        return super().save(commit)
-
 
 @admin.register(Notice)
 class NoticeAdmin(admin.ModelAdmin):

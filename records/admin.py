@@ -44,12 +44,17 @@ def pk_or_404(model, object_id: str):
         raise Http404 from None
 
 
+def shown_publicly(model) -> bool:
+    """Whether any public page shows ``model``'s rows; a private model says ``shown_publicly = False``."""
+    return getattr(model, "shown_publicly", True)
+
+
 def private_fields(model) -> frozenset[str]:
     """The fields of ``model`` no public page shows, as the model declares them in ``PRIVATE_FIELDS``.
 
     A model no public page shows at all says so with ``shown_publicly = False``.
     """
-    if not getattr(model, "shown_publicly", True):
+    if not shown_publicly(model):
         return frozenset(field.name for field in model._meta.get_fields())
     return frozenset(getattr(model, "PRIVATE_FIELDS", ()))
 
@@ -62,7 +67,7 @@ def shows_publicly(form, formsets) -> bool:
     if set(form.changed_data) - private_fields(form._meta.model):
         return True
     for formset in formsets:
-        if not getattr(formset.model, "shown_publicly", True):
+        if not shown_publicly(formset.model):
             continue
         if formset.new_objects or formset.deleted_objects:
             return True
@@ -189,12 +194,12 @@ class HistoryAdmin(SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
         if reverting:
             # A revert saves no inlines, and Django's save_related() is not called for it.
-            self.saved(request, obj, public=getattr(self.model, "shown_publicly", True))
+            self.saved(request, obj, public=shown_publicly(self.model))
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        shown = getattr(self.model, "shown_publicly", True)
-        self.saved(request, form.instance, public=(shown and not change) or shows_publicly(form, formsets))
+        added = not change and shown_publicly(self.model)
+        self.saved(request, form.instance, public=added or shows_publicly(form, formsets))
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
@@ -215,7 +220,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     def deleted(self, request, objs: list) -> None:
         """After ``objs`` were deleted."""
-        if getattr(self.model, "shown_publicly", True):
+        if shown_publicly(self.model):
             bump_public_version()
 
     def get_historical_record_context_helper(self, request, historical_record):

@@ -10,6 +10,7 @@ import time
 import psycopg
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -292,3 +293,14 @@ def test_a_worker_killed_half_way_and_started_again_sends_the_rest_and_no_duplic
         notice = database.execute("SELECT status FROM notices_notice").fetchone()[0]
     assert log.get("sent", 0) + log.get("uncertain", 0) == 300 and log.get("uncertain", 0) <= 1, log
     assert notice == "sent"
+
+
+def test_an_uploaded_list_in_gbk_becomes_the_notices_audience(editor_client, industry):
+    listed = member_with_contact("联想集团", industry=industry)
+    member_with_contact("華為技術有限公司", industry=industry)
+    upload = SimpleUploadedFile("名单.csv", f"姓名,邮箱\n联络人,{listed.email.upper()}\n".encode("gbk"))
+    data = {"kind": "general", "subject_zh_hans": "通知", "body_zh_hans": "正文", "address_file": upload}
+    assert editor_client.post(reverse("admin:notices_notice_add"), data).status_code == 302
+    notice = Notice.objects.get()
+    assert notice.addresses == listed.email.lower()
+    assert list(notice.audience()) == [listed]
