@@ -9,7 +9,7 @@ from contacts import services
 from contacts.models import Contact, ContactRole
 from members import admin as members_admin
 from members.models import Organisation
-from records.admin import HistoryAdmin
+from records.admin import DefaultedListFilter, HistoryAdmin
 
 Role = ContactRole.Role
 ROLES_HELP = _("Ticking primary contact hands the role over from whoever holds it; unticking a role ends it today.")
@@ -30,34 +30,21 @@ class RoleFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PresenceFilter(admin.SimpleListFilter):
+class PresenceFilter(DefaultedListFilter):
     """Contacts still at their organisation by default, as the member list shows active members."""
 
     title = _("at the organisation")
     parameter_name = "present"
+    default = "yes"
 
     def lookups(self, request, model_admin):
-        return [("left", _("left")), ("all", _("all"))]
+        return [("yes", _("still there")), ("left", _("left")), ("all", _("all"))]
 
     def queryset(self, request, queryset):
-        if self.value() == "left":
+        value = self.current()
+        if value == "left":
             return queryset.exclude(pk__in=Contact.objects.current().values("pk"))
-        if self.value() == "all":
-            return queryset
-        return queryset.current()
-
-    def choices(self, changelist):
-        yield {
-            "selected": self.value() is None,
-            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
-            "display": _("still there"),
-        }
-        for value, label in self.lookup_choices:
-            yield {
-                "selected": self.value() == value,
-                "query_string": changelist.get_query_string({self.parameter_name: value}),
-                "display": label,
-            }
+        return queryset if value == "all" else queryset.current()
 
 
 class BouncedFilter(admin.SimpleListFilter):

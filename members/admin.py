@@ -20,6 +20,7 @@ from members.resources import FORMATS, OrganisationResource
 from records.admin import (
     SOURCE_FIELDSET,
     ChineseNamedFormSet,
+    DefaultedListFilter,
     HistoryAdmin,
     KeepHistoryMixin,
     VersionedRelatedFilter,
@@ -131,7 +132,7 @@ LIFECYCLE_ACTIONS = [
 # Organisations
 
 
-class StatusFilter(admin.SimpleListFilter):
+class StatusFilter(DefaultedListFilter):
     """Membership status; active members unless asked otherwise, as staff look for members most."""
 
     title = _("membership status")
@@ -142,19 +143,10 @@ class StatusFilter(admin.SimpleListFilter):
         return [*Membership.Status.choices, ("none", _("no membership")), ("all", _("all"))]
 
     def queryset(self, request, queryset):
-        value = self.value() or self.default
+        value = self.current()
         if value == "all":
             return queryset
         return queryset.filter(membership_status="" if value == "none" else value)
-
-    def choices(self, changelist):
-        current = self.value() or self.default
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": current == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
 
 
 class TierFilter(admin.SimpleListFilter):

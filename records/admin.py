@@ -122,6 +122,23 @@ class ChineseNamedFormSet(BaseInlineFormSet):
                 named[key] = form.instance.name
 
 
+class DefaultedListFilter(admin.SimpleListFilter):
+    """A list filter with a choice taken when none is asked for, such as active members; ``all`` lifts it."""
+
+    default: str = ""
+
+    def current(self) -> str:
+        return self.value() or self.default
+
+    def choices(self, changelist):
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.current() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+
 class VersionedRelatedFilter(admin.RelatedFieldListFilter):
     """A related field's choices (sectors, industries) from the cache until the registry's data changes."""
 
